@@ -1,0 +1,103 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+class Beneficiary(models.Model):
+    """A person the organisation supports, known in analyses only by a pseudonymous code."""
+
+    class ExitReason(models.TextChoices):
+        EMPLOYMENT = "employment", _("Employment")
+        TRAINING = "training", _("Training")
+        OTHER_SUPPORT = "other_support", _("Other support")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        MOVED = "moved", _("Moved away")
+        OTHER = "other", _("Other")
+
+    class Gender(models.TextChoices):
+        FEMALE = "f", _("Woman")
+        MALE = "m", _("Man")
+        OTHER = "x", _("Other / not stated")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("Primary or none")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+        HIGHER = "higher", _("Higher education")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("organisation"),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        help_text=_("Pseudonymous code, the only identifier used in exports and reports."),
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_beneficiaries",
+        verbose_name=_("counsellor"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    entry_date = models.DateField(_("entry date"), null=True, blank=True)
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=16, choices=ExitReason.choices, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    education_level = models.CharField(
+        _("education level"), max_length=16, choices=Education.choices, blank=True
+    )
+    programme = models.CharField(
+        _("programme"),
+        max_length=100,
+        blank=True,
+        help_text=_("Free label used as an analysis segment (e.g. a training path)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "code"]
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="beneficiary_code_unique_in_organisation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=""), name="beneficiary_code_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True)
+                | Q(entry_date__isnull=True)
+                | Q(exit_date__gte=F("entry_date")),
+                name="beneficiary_exit_after_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_reason="") | Q(exit_date__isnull=False),
+                name="beneficiary_exit_reason_needs_exit_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="beneficiary_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,411 @@
+"""Responses in the "wide" table of formats.md §2: reading, checking, writing, exporting.
+
+Reading turns a file into a ``Table`` (header + numbered rows) whatever its format; checking
+turns a table into an ``ImportPlan`` or lists every problem; writing applies a plan in one
+transaction. The browser upload shows the plan before it writes; the command writes at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import Beneficiary
+from questionnaires.bulk import rows_insert
+from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+
+FIXED_COLUMNS = ("beneficiary", "wave", "answered_on")
+CODE_MAX_LENGTH = Beneficiary._meta.get_field("code").max_length
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, where it is and what was expected."""
+
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None and self.column:
+            return _("Line %(line)d, column “%(column)s”: %(message)s") % {
+                "line": self.line, "column": self.column, "message": self.message}
+        if self.line is not None:
+            return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        return self.message
+
+
+class ImportRefused(Exception):
+    """Nothing was written; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Table:
+    """A file's header and its non-empty rows, each with the line it starts on."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def table_read_csv(data: bytes) -> Table:
+    """Decode a CSV file: UTF-8 with or without BOM, ``;`` or ``,`` detected from the header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportRefused([Problem(
+            _("the file is not encoded in UTF-8. Save it as “CSV UTF-8” and try again."),
+            line=line,
+        )]) from None
+    if "\x00" in text:
+        raise ImportRefused([Problem(_("This is not a CSV file (it holds binary data)."))])
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    max_rows = settings.IMPORT_MAX_ROWS
+    try:
+        for cells in reader:
+            if header is None:
+                header = [cell.strip() for cell in cells]
+            elif any(cell.strip() for cell in cells):
+                rows.append((start, cells))
+                if len(rows) > max_rows:
+                    raise ImportRefused([Problem(
+                        _("the file has more than %(max)d rows; split it into smaller files.")
+                        % {"max": max_rows}
+                    )])
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportRefused([Problem(
+            _("the file cannot be read as CSV (%(error)s).") % {"error": error},
+            line=reader.line_num,
+        )]) from None
+    if not header or not any(header):
+        raise ImportRefused([Problem(_("The file is empty."))])
+    return Table(header=header, rows=rows)
+
+
+def _date_parse(value: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class RowPlan:
+    line: int
+    code: str
+    wave_id: int
+    answered_on: dt.date
+    answers: list[tuple[int, int]]  # (item_id, choice_id)
+    response_id: int | None = None  # set when the row replaces an existing response
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, checked and ready to write."""
+
+    new_codes: list[str] = field(default_factory=list)
+    rows: list[RowPlan] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(1 for row in self.rows if row.response_id is None)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for row in self.rows if row.response_id is not None)
+
+    @property
+    def answers(self) -> int:
+        return sum(len(row.answers) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    beneficiaries_created: int
+    responses_created: int
+    responses_updated: int
+    answers_written: int
+
+
+def _header_check(
+    header: list[str], items: dict[str, Item]
+) -> tuple[list[Problem], dict[int, Item]]:
+    problems = []
+    lowered = [name.lower() for name in header]
+    for name in FIXED_COLUMNS:
+        if name not in lowered:
+            problems.append(Problem(
+                _("the column “%(name)s” is missing (expected: beneficiary, wave, answered_on, "
+                  "then item codes).") % {"name": name}, line=1))
+    item_columns = {}
+    for position, name in enumerate(header):
+        if lowered[position] in FIXED_COLUMNS:
+            continue
+        if name in items:
+            item_columns[position] = items[name]
+        else:
+            problems.append(Problem(
+                _("unknown column: it is neither beneficiary, wave, answered_on nor an item "
+                  "code of this questionnaire."), line=1, column=name or f"#{position + 1}"))
+    for name, count in Counter(lowered).items():
+        if count > 1 and name:
+            problems.append(Problem(_("this column appears %(count)d times.") % {"count": count},
+                                    line=1, column=name))
+    return problems, item_columns
+
+
+def responses_check(*, questionnaire: Questionnaire, table: Table, update: bool) -> ImportPlan:
+    """Check every row of ``table``; return the plan, or raise ImportRefused listing them all."""
+    items = {item.code: item for item in questionnaire.items.all()}
+    waves = {wave.number: wave for wave in questionnaire.waves.all()}
+    choices_by_scale: dict[int, dict[str, int]] = defaultdict(dict)
+    for choice in Choice.objects.filter(scale__questionnaire=questionnaire):
+        choices_by_scale[choice.scale_id][choice.code] = choice.id
+
+    problems, item_columns = _header_check(table.header, items)
+    if problems:
+        raise ImportRefused(problems)
+    position = {name.lower(): i for i, name in enumerate(table.header)}
+    code_at, wave_at, date_at = (position[name] for name in FIXED_COLUMNS)
+    today = timezone.localdate()
+    width = len(table.header)
+
+    plan = ImportPlan()
+    seen: dict[tuple[str, int], int] = {}
+    for line, cells in table.rows:
+        if len(cells) != width:
+            problems.append(Problem(
+                _("%(found)d cells where the header has %(expected)d columns.")
+                % {"found": len(cells), "expected": width}, line=line))
+            continue
+        code = cells[code_at].strip()
+        if not code:
+            problems.append(Problem(_("the beneficiary code is empty."), line=line,
+                                    column=table.header[code_at]))
+        elif len(code) > CODE_MAX_LENGTH:
+            problems.append(Problem(
+                _("the beneficiary code is longer than %(max)d characters.")
+                % {"max": CODE_MAX_LENGTH}, line=line, column=table.header[code_at]))
+        raw_wave = cells[wave_at].strip()
+        wave = waves.get(int(raw_wave)) if raw_wave.isdigit() else None
+        if wave is None:
+            problems.append(Problem(
+                _("“%(value)s” is not a wave of this questionnaire (expected: %(waves)s).")
+                % {"value": raw_wave, "waves": ", ".join(str(n) for n in waves)},
+                line=line, column=table.header[wave_at]))
+        raw_date = cells[date_at].strip()
+        answered_on = _date_parse(raw_date)
+        if answered_on is None:
+            problems.append(Problem(
+                _("“%(value)s” is not a date (expected YYYY-MM-DD or DD/MM/YYYY).")
+                % {"value": raw_date}, line=line, column=table.header[date_at]))
+        elif answered_on > today:
+            problems.append(Problem(
+                _("the date %(value)s is in the future.") % {"value": raw_date},
+                line=line, column=table.header[date_at]))
+        answers = []
+        for column, item in item_columns.items():
+            value = cells[column].strip()
+            if not value:
+                continue
+            choice_id = choices_by_scale[item.scale_id].get(value)
+            if choice_id is None:
+                problems.append(Problem(
+                    _("“%(value)s” is not a choice of this item (expected: %(codes)s, or empty).")
+                    % {"value": value, "codes": ", ".join(choices_by_scale[item.scale_id])},
+                    line=line, column=item.code))
+            else:
+                answers.append((item.id, choice_id))
+        if code and wave is not None:
+            first = seen.setdefault((code, wave.number), line)
+            if first != line:
+                problems.append(Problem(
+                    _("beneficiary %(code)s already has a row for wave %(wave)d at line %(first)d.")
+                    % {"code": code, "wave": wave.number, "first": first}, line=line))
+        if wave is not None and answered_on is not None and code:
+            plan.rows.append(RowPlan(line=line, code=code, wave_id=wave.id,
+                                     answered_on=answered_on, answers=answers))
+
+    existing_codes = dict(
+        Beneficiary.objects.filter(
+            organisation_id=questionnaire.organisation_id
+        ).values_list("code", "id")
+    )
+    existing_responses = {
+        (beneficiary_id, wave_id): response_id
+        for response_id, beneficiary_id, wave_id in Response.objects.filter(
+            questionnaire=questionnaire
+        ).values_list("id", "beneficiary_id", "wave_id")
+    }
+    wave_numbers = {wave.id: number for number, wave in waves.items()}
+    new_codes = {}
+    for row in plan.rows:
+        beneficiary_id = existing_codes.get(row.code)
+        if beneficiary_id is None:
+            new_codes.setdefault(row.code, None)
+            continue
+        response_id = existing_responses.get((beneficiary_id, row.wave_id))
+        if response_id is None:
+            continue
+        if update:
+            row.response_id = response_id
+        else:
+            problems.append(Problem(
+                _("beneficiary %(code)s already has a response for wave %(wave)d "
+                  "(import with --update to replace it).")
+                % {"code": row.code, "wave": wave_numbers[row.wave_id]}, line=row.line))
+    if problems:
+        raise ImportRefused(sorted(problems, key=lambda p: (p.line or 0)))
+    plan.new_codes = list(new_codes)
+    return plan
+
+
+def _chunks(values: list, size: int = 5000) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+@transaction.atomic
+def responses_import(
+    *,
+    questionnaire: Questionnaire,
+    table: Table,
+    update: bool = False,
+    entered_by: AbstractBaseUser | None = None,
+) -> ImportResult:
+    """Write every row of ``table`` or none; raises ImportRefused listing each problem."""
+    plan = responses_check(questionnaire=questionnaire, table=table, update=update)
+    try:
+        with transaction.atomic():
+            return _plan_write(questionnaire=questionnaire, plan=plan, entered_by=entered_by)
+    except IntegrityError:
+        # Someone saved a response for one of these rows between the check and the write.
+        raise ImportRefused([Problem(_(
+            "Another user saved responses for the same people while the file was being "
+            "imported. Nothing was written; import the file again."))]) from None
+
+
+def _plan_write(
+    *, questionnaire: Questionnaire, plan: ImportPlan, entered_by: AbstractBaseUser | None
+) -> ImportResult:
+    first_dates: dict[str, dt.date] = {}
+    for row in plan.rows:
+        if row.code in first_dates:
+            first_dates[row.code] = min(first_dates[row.code], row.answered_on)
+        else:
+            first_dates[row.code] = row.answered_on
+    Beneficiary.objects.bulk_create(
+        [
+            Beneficiary(organisation_id=questionnaire.organisation_id, code=code,
+                        entry_date=first_dates[code])
+            for code in plan.new_codes
+        ],
+        batch_size=2000,
+    )
+    beneficiary_ids = dict(
+        Beneficiary.objects.filter(
+            organisation_id=questionnaire.organisation_id
+        ).values_list("code", "id")
+    )
+    entered_by_id = entered_by.pk if entered_by is not None else None
+    now = timezone.now()
+
+    replaced = [row for row in plan.rows if row.response_id is not None]
+    for chunk in _chunks([row.response_id for row in replaced]):
+        Answer.objects.filter(response_id__in=chunk).delete()
+    Response.objects.bulk_update(
+        [
+            Response(id=row.response_id, answered_on=row.answered_on,
+                     entered_by_id=entered_by_id, updated_at=now)
+            for row in replaced
+        ],
+        ["answered_on", "entered_by", "updated_at"],
+        batch_size=1000,
+    )
+    fresh = [row for row in plan.rows if row.response_id is None]
+    created = Response.objects.bulk_create(
+        [
+            Response(beneficiary_id=beneficiary_ids[row.code], questionnaire=questionnaire,
+                     wave_id=row.wave_id, answered_on=row.answered_on,
+                     entered_by_id=entered_by_id)
+            for row in fresh
+        ],
+        batch_size=2000,
+    )
+    for row, response in zip(fresh, created, strict=True):
+        row.response_id = response.id
+    written = rows_insert(
+        model=Answer,
+        fields=("response", "item", "choice"),
+        rows=(
+            (row.response_id, item_id, choice_id)
+            for row in plan.rows
+            for item_id, choice_id in row.answers
+        ),
+    )
+    return ImportResult(
+        beneficiaries_created=len(plan.new_codes),
+        responses_created=len(fresh),
+        responses_updated=len(replaced),
+        answers_written=written,
+    )
+
+
+def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]]:
+    """The wide table of formats.md §2, header first, rows by beneficiary code then wave."""
+    items = list(questionnaire.items.values_list("id", "code"))
+    column = {item_id: index for index, (item_id, _code) in enumerate(items)}
+    choice_codes = dict(
+        Choice.objects.filter(scale__questionnaire=questionnaire).values_list("id", "code")
+    )
+    yield [*FIXED_COLUMNS, *(code for _id, code in items)]
+    responses = list(
+        Response.objects.filter(questionnaire=questionnaire)
+        .order_by("beneficiary__code", "wave__number")
+        .values_list("id", "beneficiary__code", "wave__number", "answered_on")
+    )
+    cells: dict[int, list[str]] = {}
+    for response_id, _code, _wave, _date in responses:
+        cells[response_id] = [""] * len(items)
+    answers = (
+        Answer.objects.filter(response__questionnaire=questionnaire)
+        .values_list("response_id", "item_id", "choice_id")
+        .iterator(chunk_size=20_000)
+    )
+    for response_id, item_id, choice_id in answers:
+        cells[response_id][column[item_id]] = choice_codes[choice_id]
+    for response_id, code, wave, answered_on in responses:
+        yield [code, str(wave), answered_on.isoformat(), *cells.pop(response_id)]
+
+
+def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase) -> int:
+    """Write the export to a text stream: ``;``, a BOM so that Excel reads UTF-8. Returns rows."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    count = -1
+    for row in responses_export_rows(questionnaire=questionnaire):
+        writer.writerow(row)
+        count += 1
+    return count

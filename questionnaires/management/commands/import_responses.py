@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from organisations.access import organisation_for_command, questionnaire_for_command
+from questionnaires.importing import ImportRefused, responses_import, table_read_csv
+
+
+class Command(BaseCommand):
+    help = "Import responses from a wide CSV file (formats.md §2), all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--organisation", required=True, metavar="SLUG")
+        parser.add_argument("--questionnaire", required=True, metavar="CODE")
+        parser.add_argument(
+            "--update", action="store_true",
+            help="Replace the responses that already exist for a (beneficiary, wave).")
+
+    def handle(self, *args, file, organisation, questionnaire, update, **options):
+        organisation = organisation_for_command(organisation)
+        questionnaire = questionnaire_for_command(organisation, questionnaire)
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(_("Cannot read %(file)s: %(error)s")
+                               % {"file": file, "error": error.strerror}, returncode=2) from None
+        try:
+            result = responses_import(
+                questionnaire=questionnaire, table=table_read_csv(data), update=update)
+        except ImportRefused as error:
+            count = len(error.problems)
+            raise CommandError(
+                _("Nothing was imported: %(count)d problem(s) found.") % {"count": count}
+                + "\n" + "\n".join(str(problem) for problem in error.problems)
+            ) from None
+        self.stdout.write(
+            _("Imported: %(created)d response(s) created, %(updated)d updated, "
+              "%(beneficiaries)d new beneficiary(ies), %(answers)d answers.")
+            % {"created": result.responses_created, "updated": result.responses_updated,
+               "beneficiaries": result.beneficiaries_created, "answers": result.answers_written}
+        )

@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from organisations.access import organisation_for_command
+from questionnaires.definitions import DefinitionInvalid, definition_parse
+from questionnaires.services import questionnaire_load
+
+
+class Command(BaseCommand):
+    help = "Load or update a questionnaire from its JSON definition (formats.md §1)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--organisation", required=True, metavar="SLUG")
+
+    def handle(self, *args, file, organisation, **options):
+        organisation = organisation_for_command(organisation)
+        try:
+            raw = json.loads(file.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise CommandError(_("Cannot read %(file)s: %(error)s")
+                               % {"file": file, "error": error.strerror}, returncode=2) from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(_("%(file)s is not valid UTF-8 JSON: %(error)s")
+                               % {"file": file, "error": error}) from None
+        try:
+            definition = definition_parse(raw)
+            questionnaire, created = questionnaire_load(
+                organisation=organisation, definition=definition)
+        except DefinitionInvalid as error:
+            raise CommandError(
+                _("The questionnaire was not loaded:") + "\n- " + "\n- ".join(error.problems)
+            ) from None
+        message = _("Questionnaire “%(code)s” created.") if created else _(
+            "Questionnaire “%(code)s” updated.")
+        self.stdout.write(message % {"code": questionnaire.code})

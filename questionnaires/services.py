@@ -1,0 +1,181 @@
+"""Writing questionnaires: loading a definition without ever changing what responses mean."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from organisations.models import Organisation
+from questionnaires.definitions import (
+    ChoiceDef,
+    Definition,
+    DefinitionInvalid,
+    ItemDef,
+    WaveDef,
+)
+from questionnaires.models import Answer, Choice, Item, Questionnaire, Response, Scale, Wave
+
+
+def questionnaire_definition(*, questionnaire: Questionnaire) -> Definition:
+    """The questionnaire as the definition of formats.md §1 (for export and comparison)."""
+    scales = {
+        scale.key: tuple(
+            ChoiceDef(code=c.code, label=c.label, score=c.score) for c in scale.choices.all()
+        )
+        for scale in questionnaire.scales.prefetch_related("choices")
+    }
+    return Definition(
+        code=questionnaire.code,
+        title=questionnaire.title,
+        waves=tuple(
+            WaveDef(number=w.number, label=w.label, due_after_days=w.due_after_days)
+            for w in questionnaire.waves.all()
+        ),
+        scales=scales,
+        items=tuple(
+            ItemDef(code=i.code, text=i.text, dimension=i.dimension, scale=i.scale.key)
+            for i in questionnaire.items.select_related("scale")
+        ),
+    )
+
+
+def _meaning_changes(*, questionnaire: Questionnaire, definition: Definition) -> list[str]:
+    """What the new definition would change in the meaning of existing responses."""
+    problems = []
+    answered_waves = set(
+        Response.objects.filter(questionnaire=questionnaire).values_list("wave__number", flat=True)
+    )
+    new_waves = {w.number for w in definition.waves}
+    for number in sorted(answered_waves - new_waves):
+        problems.append(
+            _("Wave %(number)d has responses and cannot be removed.") % {"number": number}
+        )
+
+    new_items = {i.code: i for i in definition.items}
+    used_items = Item.objects.filter(questionnaire=questionnaire).filter(
+        Exists(Answer.objects.filter(item=OuterRef("pk")))
+    ).select_related("scale")
+    for item in used_items:
+        new = new_items.get(item.code)
+        if new is None:
+            problems.append(
+                _("Item %(code)s has answers and cannot be removed.") % {"code": item.code}
+            )
+        elif new.scale != item.scale.key:
+            problems.append(
+                _("Item %(code)s has answers: its scale cannot change from “%(old)s” to “%(new)s”.")
+                % {"code": item.code, "old": item.scale.key, "new": new.scale}
+            )
+
+    used_choices = Choice.objects.filter(scale__questionnaire=questionnaire).filter(
+        Exists(Answer.objects.filter(choice=OuterRef("pk")))
+    ).select_related("scale")
+    for choice in used_choices:
+        new_choices = {c.code: c for c in definition.scales.get(choice.scale.key, ())}
+        new = new_choices.get(choice.code)
+        if new is None:
+            problems.append(
+                _("Choice %(code)s of scale “%(scale)s” has answers and cannot be removed "
+                  "or recoded.")
+                % {"code": choice.code, "scale": choice.scale.key}
+            )
+        elif new.score != choice.score:
+            problems.append(
+                _("Choice %(code)s of scale “%(scale)s” has answers: its score cannot change "
+                  "from %(old)s to %(new)s.")
+                % {"code": choice.code, "scale": choice.scale.key,
+                   "old": choice.score, "new": new.score}
+            )
+    return problems
+
+
+def _sync_waves(questionnaire: Questionnaire, waves: tuple[WaveDef, ...]) -> None:
+    existing = {w.number: w for w in questionnaire.waves.all()}
+    for wave in waves:
+        current = existing.pop(wave.number, None)
+        if current is None:
+            Wave.objects.create(questionnaire=questionnaire, number=wave.number,
+                                label=wave.label, due_after_days=wave.due_after_days)
+        else:
+            current.label, current.due_after_days = wave.label, wave.due_after_days
+            current.save(update_fields=["label", "due_after_days"])
+    for stale in existing.values():
+        stale.delete()
+
+
+def _sync_scales(
+    questionnaire: Questionnaire, scales: dict
+) -> tuple[dict[str, Scale], list[Scale]]:
+    """Upsert scales and their choices; return the kept scales and those no longer defined."""
+    existing = {s.key: s for s in questionnaire.scales.prefetch_related("choices")}
+    kept = {}
+    for key, choices in scales.items():
+        scale = existing.pop(key, None)
+        if scale is None:
+            scale = Scale.objects.create(questionnaire=questionnaire, key=key)
+        kept[key] = scale
+        current = {c.code: c for c in scale.choices.all()}
+        for order, choice in enumerate(choices):
+            old = current.pop(choice.code, None)
+            if old is None:
+                Choice.objects.create(scale=scale, code=choice.code, label=choice.label,
+                                      score=choice.score, order=order)
+            else:
+                old.label, old.score, old.order = choice.label, choice.score, order
+                old.save(update_fields=["label", "score", "order"])
+        for stale in current.values():
+            stale.delete()
+    # Stale scales are deleted only once no item points at them any more.
+    return kept, list(existing.values())
+
+
+def _sync_items(questionnaire: Questionnaire, items: tuple[ItemDef, ...], scales: dict) -> None:
+    existing = {i.code: i for i in questionnaire.items.all()}
+    for order, item in enumerate(items):
+        current = existing.pop(item.code, None)
+        fields = {"text": item.text, "dimension": item.dimension,
+                  "scale": scales[item.scale], "order": order}
+        if current is None:
+            Item.objects.create(questionnaire=questionnaire, code=item.code, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(fields))
+    for stale in existing.values():
+        stale.delete()
+
+
+@transaction.atomic
+def questionnaire_load(
+    *, organisation: Organisation, definition: Definition
+) -> tuple[Questionnaire, bool]:
+    """Create the questionnaire, or bring an existing one of the same code up to date.
+
+    An update may correct wording, add waves, items and choices, and drop what has no
+    answer yet; anything that would change what existing responses mean is refused whole
+    (DefinitionInvalid lists why) and nothing is written.
+    """
+    questionnaire = (
+        Questionnaire.objects.select_for_update()
+        .filter(organisation=organisation, code=definition.code)
+        .first()
+    )
+    created = questionnaire is None
+    if created:
+        questionnaire = Questionnaire.objects.create(
+            organisation=organisation, code=definition.code, title=definition.title
+        )
+    else:
+        problems = _meaning_changes(questionnaire=questionnaire, definition=definition)
+        if problems:
+            raise DefinitionInvalid(problems)
+        questionnaire.title = definition.title
+        questionnaire.save(update_fields=["title"])
+
+    _sync_waves(questionnaire, definition.waves)
+    scales, stale_scales = _sync_scales(questionnaire, definition.scales)
+    _sync_items(questionnaire, definition.items, scales)
+    for scale in stale_scales:
+        scale.delete()
+    return questionnaire, created
