@@ -25,7 +25,8 @@ SPEC_DEFINITION = {
         ]
     },
     "items": [
-        {"code": "Q01", "text": "Vous sentez-vous capable d'avancer sur votre projet professionnel ?",
+        {"code": "Q01",
+         "text": "Vous sentez-vous capable d'avancer sur votre projet professionnel ?",
          "dimension": "Projet personnel", "scale": "capacite"},
         {"code": "Q02", "text": "Vous sentez-vous capable de remplir seul un formulaire ?",
          "dimension": "Autonomie administrative", "scale": "capacite"},

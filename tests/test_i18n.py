@@ -49,4 +49,5 @@ def test_every_french_message_is_translated():
                     if 'msgstr ""' in e and e.rstrip().endswith('msgstr ""')
                     and not e.startswith("#~")]
     fuzzy = [e for e in entries if "#, fuzzy" in e]
-    assert not untranslated and not fuzzy
+    assert not untranslated
+    assert not fuzzy

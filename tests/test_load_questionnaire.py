@@ -50,7 +50,8 @@ def test_it_lists_every_problem_of_a_bad_definition(write_file, spec_definition,
         load(write_file, spec_definition, organisation.slug)
     message = str(error.value)
     assert "au moins 2 vagues" in message
-    assert "« missing »" in message and "« A » apparaît deux fois" in message
+    assert "« missing »" in message
+    assert "« A » apparaît deux fois" in message
     assert not Questionnaire.objects.exists()
 
 
