@@ -34,6 +34,18 @@ SPEC_DEFINITION = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the default language, as a fresh process (a command) would."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @pytest.fixture
 def organisation(db):
     from tests.factories import OrganisationFactory

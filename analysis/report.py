@@ -1,0 +1,497 @@
+"""The impact report (formats.md §3) as one JSON-ready dict, built from ``SurveyData``.
+
+Views, commands and the PDF all call ``report_build`` so their figures cannot differ.
+The output is deterministic (no wall-clock time) and holds plain ints, floats, strings,
+lists, dicts and ``None`` only: NaN never reaches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from analysis.attrition import attrition_bias, respondents_funnel, sample_power
+from analysis.caveats import MESSAGES, warning_entries
+from analysis.counting import (
+    choice_counts,
+    n_beneficiaries,
+    response_grid,
+    transition_counts,
+)
+from analysis.data import SurveyData
+from analysis.dimensions import dimension_scores, mean_interval, paired_evolution
+from analysis.frequencies import Frequencies, survey_frequencies
+from analysis.tests_of_change import (
+    IndependentResult,
+    PairedResult,
+    benjamini_hochberg,
+    compare_independent,
+    compare_paired,
+)
+
+REPORT_FORMAT_VERSION = 1
+
+DateLike = datetime.date | np.datetime64 | str
+
+
+def survey_data_filter(
+    data: SurveyData,
+    *,
+    answered_from: DateLike | None = None,
+    answered_to: DateLike | None = None,
+    segments: Mapping[str, str] | None = None,
+) -> SurveyData:
+    """The responses answered within [answered_from, answered_to] (inclusive, ISO dates or
+    ``date``) by beneficiaries whose segments equal every value in ``segments``.
+
+    Beneficiary indices and segment arrays are kept as they are, so the result can be
+    filtered again. A segment name the data does not have matches nobody.
+    """
+    keep = np.ones(data.response_beneficiary.shape, dtype=bool)
+    if answered_from is not None:
+        keep &= data.response_answered_on >= np.datetime64(answered_from, "D")
+    if answered_to is not None:
+        keep &= data.response_answered_on <= np.datetime64(answered_to, "D")
+    if segments:
+        size = n_beneficiaries(data)
+        chosen = np.ones(size, dtype=bool)
+        for name, value in segments.items():
+            values = data.beneficiary_segments.get(name)
+            if values is None:
+                chosen[:] = False
+                continue
+            values = np.asarray(values).astype(str)
+            matches = np.zeros(size, dtype=bool)
+            matches[: values.size] = values[:size] == str(value)
+            chosen &= matches
+        keep &= chosen[data.response_beneficiary]
+    return dataclasses.replace(
+        data,
+        answers=data.answers[keep],
+        response_beneficiary=data.response_beneficiary[keep],
+        response_wave=data.response_wave[keep],
+        response_answered_on=data.response_answered_on[keep],
+    )
+
+
+def comparison_pairs(n_waves: int) -> list[tuple[int, int]]:
+    """Wave positions compared: each consecutive pair, then first against last if distinct."""
+    pairs = [(k, k + 1) for k in range(n_waves - 1)]
+    if n_waves > 2:
+        pairs.append((0, n_waves - 1))
+    return pairs
+
+
+def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3) -> dict[str, Any]:
+    """The impact report of ``data`` (already filtered), as formats.md §3 describes it.
+
+    Below ``min_group`` wave-1 respondents every count and statistic is withheld
+    (``None``) and the warning "group_too_small" is added, so that nobody in a small
+    group can be recognised. ``target_dz`` is the effect the power section sizes for.
+    """
+    grid = response_grid(data)
+    waves = list(data.waves)
+    funnel = respondents_funnel(data, grid=grid)
+    n_first = funnel[str(waves[0])] if waves else 0
+    pairs = comparison_pairs(len(waves))
+
+    warnings: list[dict[str, Any]] = []
+    if data.response_beneficiary.size == 0:
+        warnings += warning_entries(["no_responses"])
+    report: dict[str, Any] = {
+        "questionnaire": data.questionnaire,
+        "generated": {
+            "format_version": REPORT_FORMAT_VERSION,
+            "min_group": min_group,
+            "target_dz": target_dz,
+            "methods": {
+                "independent": "Pearson chi-square without continuity correction",
+                "cells": "adjusted standardized residual beyond ±1.96",
+                "paired": "Stuart–Maxwell; Wilcoxon signed-rank, zero differences dropped",
+                "p_adjusted": "Benjamini–Hochberg over the report's tests of the same kind",
+            },
+        },
+        "waves": [
+            {"number": w, "label": label} for w, label in zip(waves, data.wave_labels, strict=False)
+        ],
+        "n_beneficiaries": None,
+        "respondents": dict.fromkeys(funnel),
+        "warnings": warnings,
+        "items": [],
+        "dimensions": [],
+        "attrition": None,
+    }
+
+    if n_first < min_group:
+        warnings.append(
+            {
+                "code": "group_too_small",
+                "message": MESSAGES["group_too_small"],
+                "min_group": min_group,
+            }
+        )
+        report["items"] = [_item_shell(data, i, pairs) for i in range(len(data.items))]
+        report["dimensions"] = [
+            {
+                "name": name,
+                "items": [data.items[i].code for i in members],
+                "waves": [],
+                "comparisons": [],
+            }
+            for name, members in _dimension_members(data)
+        ]
+        return report
+
+    for w, count in zip(waves, (grid >= 0).sum(axis=0), strict=True):
+        if count == 0 and data.response_beneficiary.size:
+            warnings.append(
+                {"code": "wave_not_reached", "message": MESSAGES["wave_not_reached"], "wave": w}
+            )
+    report["n_beneficiaries"] = int((grid >= 0).any(axis=1).sum())
+    report["respondents"] = funnel
+    report["items"] = _items_section(data, grid, pairs)
+    report["dimensions"] = _dimensions_section(data, pairs)
+    report["attrition"] = _attrition_section(data, grid, funnel, pairs, min_group, target_dz)
+    return report
+
+
+# ---------------------------------------------------------------------------
+# Items
+# ---------------------------------------------------------------------------
+
+
+def _items_section(
+    data: SurveyData, grid: np.ndarray, pairs: list[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    counts = choice_counts(data)
+    frequencies = survey_frequencies(data, counts=counts)
+    transitions = [transition_counts(data, grid, a, b) for a, b in pairs]
+
+    independent: list[list[IndependentResult]] = []
+    paired: list[list[tuple[PairedResult, np.ndarray]]] = []
+    for i, item in enumerate(data.items):
+        n_choices = len(item.choices.codes)
+        scores = np.asarray(item.choices.scores, dtype=np.float64)
+        scored = np.flatnonzero(~np.isnan(scores))
+        independent.append(
+            [
+                compare_independent(
+                    np.stack([counts[a, i, :n_choices], counts[b, i, :n_choices]], axis=1)
+                )
+                for a, b in pairs
+            ]
+        )
+        paired.append(
+            [
+                (compare_paired(table[i][np.ix_(scored, scored)], scores[scored]), scored)
+                for table in transitions
+            ]
+        )
+
+    # Benjamini–Hochberg over every test of a kind in the report (items × comparisons).
+    independent_adjusted = iter(benjamini_hochberg([r.p for row in independent for r in row]))
+    wilcoxon_adjusted = iter(benjamini_hochberg([r.wilcoxon.p for row in paired for r, _ in row]))
+
+    items = []
+    for i, item in enumerate(data.items):
+        comparisons = []
+        for k, (a, b) in enumerate(pairs):
+            comparisons.append(
+                {
+                    "waves": [data.waves[a], data.waves[b]],
+                    "independent": _independent_block(
+                        independent[i][k], item.choices.codes, next(independent_adjusted)
+                    ),
+                    "paired": _paired_block(
+                        *paired[i][k], item.choices.codes, next(wilcoxon_adjusted)
+                    ),
+                }
+            )
+        items.append(
+            {
+                "code": item.code,
+                "text": item.text,
+                "dimension": item.dimension,
+                "frequencies": [_frequencies_block(f) for f in frequencies[i]],
+                "comparisons": comparisons,
+            }
+        )
+    return items
+
+
+def _item_shell(data: SurveyData, i: int, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    """An item with every figure withheld (small group)."""
+    item = data.items[i]
+    return {
+        "code": item.code,
+        "text": item.text,
+        "dimension": item.dimension,
+        "frequencies": [],
+        "comparisons": [
+            {
+                "waves": [data.waves[a], data.waves[b]],
+                "independent": _independent_block(None, item.choices.codes, None),
+                "paired": _paired_block(None, None, item.choices.codes, None),
+            }
+            for a, b in pairs
+        ],
+    }
+
+
+def _independent_block(
+    result: IndependentResult | None, codes: tuple[str, ...], p_adjusted: float | None
+) -> dict[str, Any]:
+    if result is None:
+        return {
+            "counts": None,
+            "n": None,
+            "chi2": None,
+            "dof": None,
+            "p": None,
+            "p_adjusted": None,
+            "significance": None,
+            "cells": None,
+            "cramers_v": None,
+            "min_expected": None,
+            "fisher_p": None,
+            "warning": None,
+            "warnings": [],
+        }
+    kept_codes = [codes[k] for k in result.kept]
+    return {
+        "counts": {c: [a, b] for c, (a, b) in zip(kept_codes, result.counts, strict=True)},
+        "n": list(result.n),
+        "chi2": _number(result.chi2),
+        "dof": result.dof,
+        "p": _number(result.p),
+        "p_adjusted": _number(p_adjusted),
+        "significance": result.significance,
+        "cells": {c: list(marks) for c, marks in zip(kept_codes, result.cells, strict=True)},
+        "cramers_v": _number(result.cramers_v),
+        "min_expected": _number(result.min_expected),
+        "fisher_p": _number(result.fisher_p),
+        **_warning_fields(result.warnings),
+    }
+
+
+def _paired_block(
+    result: PairedResult | None,
+    scored: np.ndarray | None,
+    codes: tuple[str, ...],
+    wilcoxon_p_adjusted: float | None,
+) -> dict[str, Any]:
+    if result is None or scored is None:
+        return {
+            "n": None,
+            "improved": None,
+            "stable": None,
+            "worsened": None,
+            "mean_difference": None,
+            "marginal_homogeneity": {
+                "test": "stuart-maxwell",
+                "statistic": None,
+                "dof": None,
+                "p": None,
+                "choices": None,
+                "warning": None,
+                "warnings": [],
+            },
+            "wilcoxon": {
+                "statistic": None,
+                "p": None,
+                "p_adjusted": None,
+                "n_nonzero": None,
+                "rank_biserial": None,
+                "method": None,
+                "warning": None,
+                "warnings": [],
+            },
+        }
+    mh, wx = result.marginal_homogeneity, result.wilcoxon
+    return {
+        "n": result.n,
+        "improved": result.improved,
+        "stable": result.stable,
+        "worsened": result.worsened,
+        "mean_difference": _number(result.mean_difference),
+        "marginal_homogeneity": {
+            "test": "stuart-maxwell",
+            "statistic": _number(mh.statistic),
+            "dof": mh.dof,
+            "p": _number(mh.p),
+            "choices": [codes[int(scored[k])] for k in mh.kept],
+            **_warning_fields(mh.warnings),
+        },
+        "wilcoxon": {
+            "statistic": _number(wx.statistic),
+            "p": _number(wx.p),
+            "p_adjusted": _number(wilcoxon_p_adjusted),
+            "n_nonzero": wx.n_nonzero,
+            "rank_biserial": _number(wx.rank_biserial),
+            "method": wx.method,
+            **_warning_fields(wx.warnings),
+        },
+    }
+
+
+def _frequencies_block(f: Frequencies) -> dict[str, Any]:
+    def choice(c: Any) -> dict[str, Any]:
+        return {
+            "code": c.code,
+            "label": c.label,
+            "score": _number(c.score),
+            "count": c.count,
+            "percent": _number(c.percent),
+        }
+
+    return {
+        "wave": f.wave,
+        "n_responses": f.n_responses,
+        "n_answered": f.n_answered,
+        "unanswered": f.unanswered,
+        "choices": [choice(c) for c in f.choices],
+        "unscored": [choice(c) for c in f.unscored],
+        "mean_score": _number(f.mean_score),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Dimensions and attrition
+# ---------------------------------------------------------------------------
+
+
+def _dimension_members(data: SurveyData) -> list[tuple[str, list[int]]]:
+    members: dict[str, list[int]] = {}
+    for i, item in enumerate(data.items):
+        members.setdefault(item.dimension, []).append(i)
+    return list(members.items())
+
+
+def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    dims = dimension_scores(data)
+    section = []
+    for d, name in enumerate(dims.names):
+        per_wave = []
+        for w, wave in enumerate(data.waves):
+            m = mean_interval(dims.scores[d, :, w])
+            per_wave.append(
+                {
+                    "wave": wave,
+                    "n": m.n,
+                    "mean": _number(m.mean),
+                    "ci": [_number(m.ci_low), _number(m.ci_high)],
+                    **_warning_fields(m.warnings),
+                }
+            )
+        comparisons = []
+        for a, b in pairs:
+            e = paired_evolution(dims.scores[d, :, a], dims.scores[d, :, b])
+            comparisons.append(
+                {
+                    "waves": [data.waves[a], data.waves[b]],
+                    "n": e.n,
+                    "mean_a": _number(e.mean_a),
+                    "mean_b": _number(e.mean_b),
+                    "mean_difference": _number(e.mean_difference),
+                    "ci": [_number(e.ci_low), _number(e.ci_high)],
+                    "t": _number(e.t),
+                    "dof": e.dof,
+                    "p": _number(e.p),
+                    "cohens_dz": _number(e.cohens_dz),
+                    **_warning_fields(e.warnings),
+                }
+            )
+        section.append(
+            {
+                "name": name,
+                "items": [data.items[i].code for i in dims.items[d]],
+                "waves": per_wave,
+                "comparisons": comparisons,
+            }
+        )
+    return section
+
+
+def _attrition_section(
+    data: SurveyData,
+    grid: np.ndarray,
+    funnel: dict[str, int],
+    pairs: list[tuple[int, int]],
+    min_group: int,
+    target_dz: float,
+) -> dict[str, Any]:
+    bias = attrition_bias(data, grid=grid, min_group=min_group)
+    present = grid >= 0
+    power = []
+    for a, b in pairs:
+        s = sample_power(int((present[:, a] & present[:, b]).sum()), target_dz=target_dz)
+        power.append(
+            {
+                "waves": [data.waves[a], data.waves[b]],
+                "n_pairs": s.n_pairs,
+                "alpha": s.alpha,
+                "power": s.power,
+                "min_detectable_dz": _number(s.min_detectable_dz),
+                "target_dz": s.target_dz,
+                "pairs_needed": s.pairs_needed,
+                "pairs_missing": s.pairs_missing,
+            }
+        )
+
+    def test(t: Any) -> dict[str, Any]:
+        return {
+            "kind": t.kind,
+            "name": t.name,
+            "chi2": _number(t.chi2),
+            "dof": t.dof,
+            "p": _number(t.p),
+            "p_adjusted": _number(t.p_adjusted),
+            "cramers_v": _number(t.cramers_v),
+            "warnings": warning_entries(t.warnings),
+        }
+
+    return {
+        "funnel": dict(funnel),
+        "bias": {
+            "verdict": bias.verdict,
+            "later_wave": bias.later_wave,
+            "stayed": bias.n_stayed,
+            "left": bias.n_left,
+            "tests": [test(t) for t in bias.tests],
+            "differing": [
+                {
+                    "kind": t.kind,
+                    "name": t.name,
+                    "p_adjusted": _number(t.p_adjusted),
+                    "cramers_v": _number(t.cramers_v),
+                }
+                for t in bias.differing
+            ],
+            **_warning_fields(bias.warnings),
+        },
+        "power": power,
+    }
+
+
+# ---------------------------------------------------------------------------
+# JSON helpers
+# ---------------------------------------------------------------------------
+
+
+def _number(value: float | None) -> float | None:
+    """A plain float, or None for None/NaN/infinity (JSON has no NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _warning_fields(codes: tuple[str, ...]) -> dict[str, Any]:
+    """``warning``: the first reason in words (formats.md); ``warnings``: every code."""
+    entries = warning_entries(codes)
+    return {"warning": entries[0]["message"] if entries else None, "warnings": entries}
