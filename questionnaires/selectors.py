@@ -1,0 +1,153 @@
+"""Reading questionnaires for the statistics: the one place that turns rows into arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+from django.db import connection
+
+from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
+from analysis.report import report_build, survey_data_filter
+from beneficiaries.models import Beneficiary
+from questionnaires.models import Answer, Choice, Questionnaire, Response
+
+# Segments the report can be cut by and that the attrition check compares.
+SEGMENTS = ("gender", "age_group", "education", "programme", "counsellor")
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report is restricted to; ``None`` means no restriction."""
+
+    answered_from: dt.date | None = None
+    answered_to: dt.date | None = None
+    counsellor_id: int | None = None
+    programme: str | None = None
+
+    def segments(self) -> dict[str, str]:
+        chosen = {}
+        if self.counsellor_id is not None:
+            chosen["counsellor"] = str(self.counsellor_id)
+        if self.programme:
+            chosen["programme"] = self.programme
+        return chosen
+
+
+def _age_group(birth_year: int | None, on: dt.date) -> str:
+    if birth_year is None:
+        return ""
+    age = on.year - birth_year
+    if age < 26:
+        return "<26"
+    return "26-44" if age < 45 else "45+"
+
+
+def _answers_fetch(questionnaire: Questionnaire) -> np.ndarray:
+    """Every answer of the questionnaire as an (n, 3) array of response, item and choice ids."""
+    answer_table = connection.ops.quote_name(Answer._meta.db_table)
+    response_table = connection.ops.quote_name(Response._meta.db_table)
+    sql = (
+        f"SELECT a.response_id, a.item_id, a.choice_id FROM {answer_table} a "
+        f"JOIN {response_table} r ON r.id = a.response_id WHERE r.questionnaire_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [questionnaire.pk])
+        rows = cursor.fetchall()
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
+    return flat.reshape(-1, 3)
+
+
+def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
+    """All responses of a questionnaire in the compact shape the statistics read."""
+    items = list(questionnaire.items.select_related("scale").order_by("order", "id"))
+    choices_by_scale: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(scale__questionnaire=questionnaire).order_by(
+            "scale_id", "order", "id"):
+        choices_by_scale.setdefault(choice.scale_id, []).append(choice)
+    item_meta = tuple(
+        ItemMeta(
+            code=item.code, text=item.text, dimension=item.dimension,
+            choices=ChoiceSet(
+                codes=tuple(c.code for c in choices_by_scale.get(item.scale_id, [])),
+                labels=tuple(c.label for c in choices_by_scale.get(item.scale_id, [])),
+                scores=np.array([np.nan if c.score is None else c.score
+                                 for c in choices_by_scale.get(item.scale_id, [])], dtype=float),
+            ),
+        )
+        for item in items
+    )
+    waves = list(questionnaire.waves.order_by("number"))
+
+    responses = list(
+        Response.objects.filter(questionnaire=questionnaire)
+        .order_by("id").values_list("id", "beneficiary_id", "wave__number", "answered_on")
+    )
+    response_ids = np.array([r[0] for r in responses], dtype=np.int64)
+    beneficiary_ids, beneficiary_index = np.unique(
+        np.array([r[1] for r in responses], dtype=np.int64), return_inverse=True)
+    answers = np.full((len(responses), len(items)), NO_ANSWER, dtype=np.int16)
+
+    rows = _answers_fetch(questionnaire)
+    if rows.size:
+        item_column = np.full(max(item.id for item in items) + 1, -1, dtype=np.int64)
+        item_column[[item.id for item in items]] = np.arange(len(items))
+        all_choices = [c for group in choices_by_scale.values() for c in group]
+        choice_position = np.full(max(c.id for c in all_choices) + 1, NO_ANSWER, dtype=np.int16)
+        for group in choices_by_scale.values():
+            choice_position[[c.id for c in group]] = np.arange(len(group))
+        answers[np.searchsorted(response_ids, rows[:, 0]), item_column[rows[:, 1]]] = (
+            choice_position[rows[:, 2]])
+
+    # Age at the first response, so that a report does not change with the calendar.
+    first_answer: dict[int, dt.date] = {}
+    for _id, beneficiary_id, _wave, answered_on in responses:
+        known = first_answer.get(beneficiary_id)
+        if known is None or answered_on < known:
+            first_answer[beneficiary_id] = answered_on
+    profile = {
+        pk: (gender, education, programme, counsellor_id, birth_year)
+        for pk, gender, education, programme, counsellor_id, birth_year in
+        Beneficiary.objects.filter(responses__questionnaire=questionnaire).distinct()
+        .values_list("id", "gender", "education_level", "programme", "counsellor_id",
+                     "birth_year")
+    }
+    ordered = beneficiary_ids.tolist()
+    columns = list(zip(*(profile[pk] for pk in ordered), strict=True)) or [(), (), (), (), ()]
+    gender, education, programme, counsellor, birth_year = columns
+    segments = {
+        "gender": np.array(gender, dtype=object).astype(str),
+        "age_group": np.array(
+            [_age_group(year, first_answer[pk]) for year, pk in zip(birth_year, ordered,
+                                                                     strict=True)],
+            dtype=object).astype(str),
+        "education": np.array(education, dtype=object).astype(str),
+        "programme": np.array(programme, dtype=object).astype(str),
+        "counsellor": np.array(["" if c is None else str(c) for c in counsellor],
+                               dtype=object).astype(str),
+    }
+    return SurveyData(
+        questionnaire=questionnaire.code,
+        waves=tuple(w.number for w in waves),
+        wave_labels=tuple(w.label for w in waves),
+        items=item_meta,
+        answers=answers,
+        response_beneficiary=beneficiary_index.astype(np.int64),
+        response_wave=np.array([r[2] for r in responses], dtype=np.int64),
+        response_answered_on=np.array([r[3] for r in responses], dtype="datetime64[D]"),
+        n_beneficiaries=len(beneficiary_ids),
+        beneficiary_segments=segments,
+    )
+
+
+def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
+    """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
+    data = survey_data_load(questionnaire=questionnaire)
+    filters = filters or ReportFilters()
+    if filters != ReportFilters():
+        data = survey_data_filter(
+            data, answered_from=filters.answered_from, answered_to=filters.answered_to,
+            segments=filters.segments())
+    return report_build(data)
