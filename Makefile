@@ -11,12 +11,13 @@ DEMO_PASSWORD ?= vises-demo
 PG_TEST_URL ?= $(if $(findstring postgres,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/vises)
 SQLITE_URL := sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: run test lint bench messages system-deps clean
+.PHONY: run test lint bench messages system-deps system-deps-test clean
 
 system-deps:
-	@command -v $(PYTHON) >/dev/null && $(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
-		echo "Installing Python from Debian's packages..."; \
-		apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-dev; }
+	@bash scripts/system-deps.sh run
+
+system-deps-test:
+	@bash scripts/system-deps.sh test
 
 $(VENV)/.run-installed: requirements.txt | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +25,7 @@ $(VENV)/.run-installed: requirements.txt | system-deps
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | system-deps
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | system-deps-test
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
@@ -40,7 +41,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(SQLITE_URL) $(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+test: lint system-deps-test
 	@echo "== pytest on SQLite =="
 	DATABASE_URL=$(SQLITE_URL) $(VENV)/bin/pytest -n 2 -q
 	@if $(PY) -c "import psycopg2, sys; psycopg2.connect('$(PG_TEST_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3)" 2>/dev/null; then \

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 # Django imports live inside the fixtures so that the pure statistics tests
 # (tests/test_analysis_*.py) can also run without Django (`-p no:django`).
 

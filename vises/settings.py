@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "organisations",
     "beneficiaries",
     "questionnaires",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "organisations.context_processors.current_membership",
             ],
         },
     },

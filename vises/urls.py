@@ -16,6 +16,11 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Everything that belongs to one organisation lives under its slug; each view checks
+    # the user's membership there through organisations.access.
+    path("o/<slug:org_slug>/", include("beneficiaries.urls")),
+    path("o/<slug:org_slug>/", include("questionnaires.urls")),
+    path("o/<slug:org_slug>/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

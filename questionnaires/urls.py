@@ -1,0 +1,7 @@
+"""Pages under /o/<org_slug>/ (see vises/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "questionnaires"
+
+urlpatterns: list = []
