@@ -128,7 +128,8 @@ def measure(backend: str, n: int, workdir: Path, import_file: Path) -> dict:
 
 COLUMNS = [
     ("backend", "database", "{}"), ("n", "N", "{:,}"), ("responses", "responses", "{:,}"),
-    ("answers", "answers", "{:,}"), ("seed_s", "seed s", "{:.2f}"), ("seed_mb", "seed MB", "{:.0f}"),
+    ("answers", "answers", "{:,}"), ("seed_s", "seed s", "{:.2f}"),
+    ("seed_mb", "seed MB", "{:.0f}"),
     ("import_s", "import 10k rows s", "{:.2f}"), ("import_mb", "import MB", "{:.0f}"),
     ("export_s", "export s", "{:.2f}"), ("report_s", "report command s", "{:.2f}"),
     ("report_mb", "report MB", "{:.0f}"), ("load_s", "report load s", "{:.3f}"),

@@ -4,6 +4,7 @@ Run as a script on an export file and the questionnaire definition; prints the s
 reading and computing (imports excluded) as JSON on the last line.
 """
 
+import itertools
 import json
 import sys
 import time
@@ -14,7 +15,8 @@ from scipy import stats
 
 
 def main(csv_path: str, definition_path: str) -> None:
-    definition = json.load(open(definition_path, encoding="utf-8"))
+    with open(definition_path, encoding="utf-8") as stream:
+        definition = json.load(stream)
     scores = {
         item["code"]: {c["code"]: c["score"] for c in definition["scales"][item["scale"]]}
         for item in definition["items"]
@@ -24,7 +26,7 @@ def main(csv_path: str, definition_path: str) -> None:
     read = time.perf_counter() - started
     started = time.perf_counter()
     waves = sorted(int(w) for w in frame["wave"].unique())
-    pairs = [(a, b) for a, b in zip(waves, waves[1:], strict=False)] + [(waves[0], waves[-1])]
+    pairs = [*itertools.pairwise(waves), (waves[0], waves[-1])]
     by_wave = {w: frame[frame["wave"] == str(w)].set_index("beneficiary") for w in waves}
     results = 0
     for item in scores:

@@ -62,7 +62,7 @@ def log_in(page):
 
 @pytest.fixture
 def screenshot(page):
-    """Save the page as PNG under screenshots/ (desktop and tablet widths), for people to look at."""
+    """Save the page as PNG in screenshots/, at desktop and tablet widths, for people to look at."""
 
     def shoot(name: str) -> None:
         SCREENSHOTS.mkdir(exist_ok=True)

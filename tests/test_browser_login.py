@@ -16,4 +16,5 @@ def test_a_wrong_password_shows_a_french_message(page, counsellor):
     page.get_by_label("Nom d’utilisateur").fill(counsellor.user.username)
     page.get_by_label("Mot de passe").fill("not-the-password")
     page.get_by_role("button", name="Connexion").click()
-    assert page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides").is_visible()
+    message = "Saisissez un nom d’utilisateur et un mot de passe valides"
+    assert page.get_by_text(message).is_visible()
