@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import Beneficiary
 from organisations.models import Organisation
@@ -180,6 +181,7 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["beneficiary", "wave__number"]
@@ -208,6 +210,7 @@ class Answer(models.Model):
     choice = models.ForeignKey(
         Choice, on_delete=models.PROTECT, related_name="answers", verbose_name=_("choice")
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["response", "item__order"]
