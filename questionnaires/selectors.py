@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from itertools import chain
 
@@ -45,19 +46,54 @@ def _age_group(birth_year: int | None, on: dt.date) -> str:
     return "26-44" if age < 45 else "45+"
 
 
+_CHUNK = 100_000
+
+
+def _copy_binary_ints(sql: str, columns: int) -> np.ndarray:
+    """Run ``COPY (sql) TO STDOUT (FORMAT binary)`` and read its int4 columns with numpy.
+
+    Every row of PostgreSQL's binary COPY is a field count then, per field, a length and the
+    value: with ``columns`` non-null int4 fields the rows have a fixed size, so numpy reads them
+    straight from the buffer instead of building a Python tuple per answer.
+    """
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)", buffer)
+    data = buffer.getbuffer()
+    offset = 19 + int.from_bytes(data[15:19], "big")  # signature, flags, header extension
+    fields = [("count", ">i2")]
+    for index in range(columns):
+        fields += [(f"length{index}", ">i4"), (f"value{index}", ">i4")]
+    row = np.dtype(fields)
+    records = np.frombuffer(data, dtype=row, count=(len(data) - offset - 2) // row.itemsize,
+                            offset=offset)
+    return np.column_stack([records[f"value{index}"] for index in range(columns)]).astype(
+        np.int64)
+
+
 def _answers_fetch(questionnaire: Questionnaire) -> np.ndarray:
     """Every answer of the questionnaire as an (n, 3) array of response, item and choice ids."""
     answer_table = connection.ops.quote_name(Answer._meta.db_table)
     response_table = connection.ops.quote_name(Response._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT a.response_id::int4, a.item_id::int4, a.choice_id::int4 "
+            f"FROM {answer_table} a JOIN {response_table} r ON r.id = a.response_id "
+            f"WHERE r.questionnaire_id = {int(questionnaire.pk)}"
+        )
+        return _copy_binary_ints(sql, 3)
     sql = (
         f"SELECT a.response_id, a.item_id, a.choice_id FROM {answer_table} a "
         f"JOIN {response_table} r ON r.id = a.response_id WHERE r.questionnaire_id = %s"
     )
+    chunks = []
     with connection.cursor() as cursor:
         cursor.execute(sql, [questionnaire.pk])
-        rows = cursor.fetchall()
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
-    return flat.reshape(-1, 3)
+        # In chunks, so that only one chunk of Python tuples is alive at a time.
+        while rows := cursor.fetchmany(_CHUNK):
+            chunks.append(np.fromiter(chain.from_iterable(rows), dtype=np.int64,
+                                      count=3 * len(rows)).reshape(-1, 3))
+    return np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.int64)
 
 
 def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
