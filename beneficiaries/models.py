@@ -104,3 +104,42 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class PrivacyAction(models.Model):
+    """A data-protection action on one person (export or erasure), kept as proof.
+
+    It holds no identifying data: the person's public id only, which no longer leads to a
+    name once they are erased.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export of the person's data")
+        ERASE_KEEP_ANSWERS = "erase_keep_answers", _("Erasure, anonymous answers kept")
+        ERASE_ALL = "erase_all", _("Erasure of everything")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="privacy_actions",
+        verbose_name=_("organisation"),
+    )
+    beneficiary_public_id = models.UUIDField(_("person's public id"))
+    kind = models.CharField(_("action"), max_length=24, choices=Kind.choices)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("performed by"),
+    )
+    performed_at = models.DateTimeField(_("performed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("data-protection action")
+        verbose_name_plural = _("data-protection actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["export", "erase_keep_answers", "erase_all"]),
+                name="privacy_action_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.performed_at:%Y-%m-%d}"

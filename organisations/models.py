@@ -18,6 +18,11 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("The question the impact evaluation answers, in the organisation's words."),
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention (months)"),
+        default=36,
+        help_text=_("People who left more than this many months ago are flagged for erasure."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response, Scale, Wave
 
@@ -82,7 +83,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(SimpleHistoryAdmin):
     list_display = ["beneficiary", "questionnaire", "wave", "answered_on", "entered_by"]
     list_filter = ["questionnaire__organisation", "questionnaire", "wave__number"]
     search_fields = ["beneficiary__code"]
