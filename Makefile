@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= vises-demo
 PG_TEST_URL ?= $(if $(findstring postgres,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/vises)
 SQLITE_URL := sqlite:///$(CURDIR)/db.sqlite3
 
-.PHONY: run test lint bench messages system-deps system-deps-test clean
+.PHONY: run test lint load bench messages system-deps system-deps-test clean
 
 system-deps:
 	@bash scripts/system-deps.sh run
@@ -52,6 +52,10 @@ test: lint system-deps-test
 	else \
 		echo "PostgreSQL does not answer at $(PG_TEST_URL): its run is skipped."; \
 	fi
+
+load: $(VENV)/.dev-installed
+	$(VENV)/bin/pip install -q -r load/requirements.txt
+	bash load/run.sh
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench

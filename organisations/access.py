@@ -96,3 +96,29 @@ def questionnaire_for_command(organisation: Organisation, code: str) -> Question
             % {"code": code, "slug": organisation.slug},
             returncode=2,
         ) from None
+
+
+def counsellors_for(membership: Membership) -> QuerySet[AbstractBaseUser]:
+    """The organisation's counsellors, for directors (e.g. to cut a report); others: none."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if membership.role != Role.DIRECTOR:
+        return users.none()
+    return users.filter(
+        memberships__organisation_id=membership.organisation_id,
+        memberships__role=Role.COUNSELLOR,
+    ).order_by("last_name", "first_name", "username")
+
+
+def programmes_for(membership: Membership) -> list[str]:
+    """The programme labels used in the organisation (aggregate segments: every role)."""
+    from beneficiaries.models import Beneficiary
+
+    return list(
+        Beneficiary.objects.filter(organisation_id=membership.organisation_id)
+        .exclude(programme="")
+        .order_by("programme")
+        .values_list("programme", flat=True)
+        .distinct()
+    )

@@ -7,25 +7,50 @@ transaction. The browser upload shows the plan before it writes; the command wri
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import os
+import re
+import secrets
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from questionnaires.bulk import rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+from reports.cache import report_version_bump
 
 FIXED_COLUMNS = ("beneficiary", "wave", "answered_on")
 CODE_MAX_LENGTH = Beneficiary._meta.get_field("code").max_length
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_neutralise(value: str) -> str:
+    """Make a cell inert in Excel/LibreOffice by prefixing a quote when it could be a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def cell_restore(value: str) -> str:
+    """Undo ``cell_neutralise`` on a cell read back, so that an export re-imports as it was."""
+    value = value.strip()
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,11 @@ def table_read_csv(data: bytes) -> Table:
                     )])
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportRefused([Problem(
+                _("a cell holds more than %(max)d characters.") % {"max": csv.field_size_limit()},
+                line=reader.line_num,
+            )]) from None
         raise ImportRefused([Problem(
             _("the file cannot be read as CSV (%(error)s).") % {"error": error},
             line=reader.line_num,
@@ -184,6 +214,11 @@ def responses_check(*, questionnaire: Questionnaire, table: Table, update: bool)
     for choice in Choice.objects.filter(scale__questionnaire=questionnaire):
         choices_by_scale[choice.scale_id][choice.code] = choice.id
 
+    # Cells are compared stripped, and as they were before an export neutralised them.
+    table = Table(
+        header=[cell_restore(name) for name in table.header],
+        rows=[(line, [cell_restore(cell) for cell in cells]) for line, cells in table.rows],
+    )
     problems, item_columns = _header_check(table.header, items)
     if problems:
         raise ImportRefused(problems)
@@ -365,6 +400,8 @@ def _plan_write(
             for item_id, choice_id in row.answers
         ),
     )
+    # bulk_create and COPY send no signals: say the organisation's reports are stale.
+    report_version_bump(organisation_id=questionnaire.organisation_id)
     return ImportResult(
         beneficiaries_created=len(plan.new_codes),
         responses_created=len(fresh),
@@ -377,10 +414,12 @@ def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]
     """The wide table of formats.md §2, header first, rows by beneficiary code then wave."""
     items = list(questionnaire.items.values_list("id", "code"))
     column = {item_id: index for index, (item_id, _code) in enumerate(items)}
-    choice_codes = dict(
-        Choice.objects.filter(scale__questionnaire=questionnaire).values_list("id", "code")
-    )
-    yield [*FIXED_COLUMNS, *(code for _id, code in items)]
+    choice_codes = {
+        pk: cell_neutralise(code)
+        for pk, code in Choice.objects.filter(scale__questionnaire=questionnaire).values_list(
+            "id", "code")
+    }
+    yield [*FIXED_COLUMNS, *(cell_neutralise(code) for _id, code in items)]
     responses = list(
         Response.objects.filter(questionnaire=questionnaire)
         .order_by("beneficiary__code", "wave__number")
@@ -397,7 +436,8 @@ def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]
     for response_id, item_id, choice_id in answers:
         cells[response_id][column[item_id]] = choice_codes[choice_id]
     for response_id, code, wave, answered_on in responses:
-        yield [code, str(wave), answered_on.isoformat(), *cells.pop(response_id)]
+        yield [cell_neutralise(code), str(wave), answered_on.isoformat(),
+               *cells.pop(response_id)]
 
 
 def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase) -> int:
@@ -409,3 +449,145 @@ def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase)
         writer.writerow(row)
         count += 1
     return count
+
+
+# Spreadsheets uploaded in the browser (formats.md §2 also accepts .xlsx with the same columns).
+
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+# Files that are surely not spreadsheets, recognised by their first bytes.
+OTHER_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+
+def _xlsx_cell(value: object) -> str:
+    """A spreadsheet cell as the text a CSV would hold: 2 rather than 2.0, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta | dt.time):
+        return str(value)
+    return str(value)
+
+
+def table_read_xlsx(data: bytes) -> Table:
+    """Read the first sheet of an .xlsx (or .ods, .xls) workbook with python-calamine."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = next(
+            (workbook.get_sheet_by_name(meta.name) for meta in workbook.sheets_metadata
+             if meta.visible == SheetVisibleEnum.Visible
+             and meta.typ == SheetTypeEnum.WorkSheet),
+            None,
+        )
+        rows_iter = iter(sheet.iter_rows()) if sheet is not None else iter(())
+    except Exception:  # calamine raises several kinds of errors for a damaged or foreign file
+        raise ImportRefused([Problem(_(
+            "This file cannot be read as a spreadsheet. Upload a CSV file (UTF-8, “;” or “,” "
+            "separated) or an Excel .xlsx file."))]) from None
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    max_rows = settings.IMPORT_MAX_ROWS
+    for line, raw in enumerate(rows_iter, start=1):
+        cells = [_xlsx_cell(value) for value in raw]
+        if header is None:
+            if not any(cell.strip() for cell in cells):
+                continue
+            header = [cell.strip() for cell in cells]
+            width = len(header)
+            while width and not header[width - 1]:
+                width -= 1  # trailing empty columns of the sheet's used range
+            header = header[:width]
+            continue
+        if any(cell.strip() for cell in cells[width:]):
+            rows.append((line, cells))  # a value beyond the header: reported by the check
+        elif any(cell.strip() for cell in cells):
+            rows.append((line, (cells + [""] * width)[:width]))
+        if len(rows) > max_rows:
+            raise ImportRefused([Problem(
+                _("the file has more than %(max)d rows; split it into smaller files.")
+                % {"max": max_rows}
+            )])
+    if not header:
+        raise ImportRefused([Problem(_("The file is empty."))])
+    return Table(header=header, rows=rows)
+
+
+def table_read_upload(data: bytes, *, max_bytes: int | None = None) -> Table:
+    """Read an uploaded responses file, CSV or spreadsheet, recognised by its content.
+
+    Refuses, with a message saying what to do, a file that is too large, that is not a
+    spreadsheet (a PDF, an image…), or a CSV that is not UTF-8.
+    """
+    max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    if len(data) > max_bytes:
+        raise ImportRefused([Problem(
+            _("The file is too large (%(size)s; at most %(max)s). Split it into smaller files.")
+            % {"size": filesizeformat(len(data)), "max": filesizeformat(max_bytes)}
+        )])
+    if not data.strip():
+        raise ImportRefused([Problem(_("The file is empty."))])
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return table_read_xlsx(data)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused([Problem(_(
+            "The file is encoded in UTF-16 (“Unicode text”), not UTF-8. Save it as "
+            "“CSV UTF-8” and try again."))])
+    if data.startswith(OTHER_MAGICS) or b"\x00" in data[:4096]:
+        raise ImportRefused([Problem(_(
+            "This file is not a spreadsheet. Upload a CSV file (UTF-8, “;” or “,” "
+            "separated) or an Excel .xlsx file."))])
+    return table_read_csv(data)
+
+
+# An upload waits between its preview and the user's confirmation as a file named by a random
+# token; taking it renames it first, so that a second confirmation finds nothing to import.
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def _pending_dir() -> Path:
+    folder = Path(str(settings.UPLOAD_PENDING_DIR))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def pending_upload_save(data: bytes) -> str:
+    """Keep an uploaded file until it is confirmed; return its token."""
+    folder = _pending_dir()
+    cutoff = time.time() - settings.UPLOAD_KEEP_HOURS * 3600
+    for stale in folder.glob("*.upload"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+    token = secrets.token_urlsafe(32)
+    path = folder / f"{token}.upload"
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as stream:
+        stream.write(data)
+    return token
+
+
+def pending_upload_take(token: str) -> bytes | None:
+    """The file kept under ``token``, removed so that it is imported once; None if gone."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return None
+    folder = _pending_dir()
+    claimed = folder / f"{token}.{secrets.token_hex(8)}.taken"
+    try:
+        os.rename(folder / f"{token}.upload", claimed)
+    except FileNotFoundError:
+        return None
+    try:
+        return claimed.read_bytes()
+    finally:
+        claimed.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from questionnaires.bulk import rows_insert
 from questionnaires.definitions import definition_parse
 from questionnaires.models import Answer, Questionnaire, Response
 from questionnaires.services import questionnaire_load
+from reports.cache import report_version_bump
 
 DEMO_DEFINITION = Path(__file__).with_name("demo") / "demo.json"
 DEMO_SEED = 20_190_101
@@ -225,5 +226,7 @@ def demo_seed(*, organisation_slug: str, n: int, password: str | None = None) ->
                 rows=zip(response_ids[keep].tolist(), [item.id] * int(keep.sum()),
                          choice_ids[keep].tolist(), strict=True),
             )
+    # bulk_create and COPY send no signals: say the organisation's reports are stale.
+    report_version_bump(organisation_id=organisation.id)
     return SeedResult(organisation, questionnaire, n, responses_written, answers_written,
                       already_filled=False)

@@ -5,6 +5,7 @@ only local hosts. Production sets DATABASE_URL, SECRET_KEY, DEBUG=off and ALLOWE
 (see .env.example).
 """
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -172,8 +173,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Only a local load test over plain HTTP turns these off (SECURE_COOKIES=off).
+    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -185,4 +187,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# Responses uploaded in the browser (questionnaires/views.py): the largest file accepted, and
+# where a checked file waits for the user's confirmation (one file per upload, deleted once
+# imported or after UPLOAD_KEEP_HOURS).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_PENDING_DIR = env.path(
+    "UPLOAD_PENDING_DIR", default=str(Path(tempfile.gettempdir()) / "vises-uploads")
+)
+UPLOAD_KEEP_HOURS = env.int("UPLOAD_KEEP_HOURS", default=24)
+
+# Computed impact reports are cached: in each process's memory by default, in Redis (shared
+# by every web worker and command) when REDIS_URL is set, e.g. redis://127.0.0.1:6379/0.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "vises"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vises"}
+    )
 }

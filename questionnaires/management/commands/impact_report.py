@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, metavar="SLUG")
         parser.add_argument("--questionnaire", required=True, metavar="CODE")
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "pdf"], default="json",
+                            help="json (formats.md §3) or pdf (the board's report; needs -o).")
         parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="Write to this file instead of the standard output.")
         parser.add_argument("--from", dest="answered_from", metavar="YYYY-MM-DD",
@@ -36,8 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--programme", help="Only the beneficiaries of this programme.")
 
     def handle(self, *args, organisation, questionnaire, output, **options):
+        if options["format"] == "pdf" and output is None:
+            raise CommandError(_("The PDF report needs a file: add -o FILE.pdf."), returncode=2)
         organisation = organisation_for_command(organisation)
         questionnaire = questionnaire_for_command(organisation, questionnaire)
+        counsellor = None
         counsellor_id = None
         if options["counsellor"]:
             counsellor = get_user_model().objects.filter(
@@ -53,14 +57,28 @@ class Command(BaseCommand):
             programme=options["programme"] or None,
         )
         report = impact_report(questionnaire=questionnaire, filters=filters)
+        if options["format"] == "pdf":
+            # Imported here: charts and WeasyPrint would slow down every JSON report.
+            from reports.pdf import questionnaire_report_pdf
+
+            counsellor_name = None
+            if counsellor is not None:
+                counsellor_name = counsellor.get_full_name() or counsellor.username
+            content = questionnaire_report_pdf(questionnaire=questionnaire, report=report,
+                                               filters=filters, counsellor_name=counsellor_name)
+            self._write(Path(output), content)
+            return
         text = json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False)
         if output is None:
             self.stdout.write(text)
             return
-        output = Path(output)
+        self._write(Path(output), (text + "\n").encode("utf-8"))
+
+    def _write(self, output: Path, content: bytes) -> None:
+        """Write the whole file or nothing (a partial file is renamed once complete)."""
         partial = output.with_name(output.name + ".part")
         try:
-            partial.write_text(text + "\n", encoding="utf-8")
+            partial.write_bytes(content)
             partial.replace(output)
         except OSError as error:
             partial.unlink(missing_ok=True)

@@ -1,0 +1,509 @@
+"""Questionnaires in the browser: the builder, the responses upload and the exports.
+
+Managers and directors build questionnaires, upload responses and export them
+(pseudonymous codes only); board members download aggregate tables; counsellors and other
+organisations' users get 404 everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations.access import get_membership, questionnaires_for
+from organisations.models import Role
+from questionnaires import builder, exports
+from questionnaires.definitions import DefinitionInvalid, ItemDef, definition_dump, definition_parse
+from questionnaires.forms import (
+    ChoiceFormSet,
+    DefinitionUploadForm,
+    ItemForm,
+    QuestionnaireCreateForm,
+    ResponsesUploadForm,
+    ScaleForm,
+    TitleForm,
+    WaveFormSet,
+)
+from questionnaires.importing import (
+    ImportRefused,
+    pending_upload_save,
+    pending_upload_take,
+    responses_check,
+    responses_import,
+    table_read_upload,
+)
+from questionnaires.models import Answer, Choice, Item, Response
+from questionnaires.services import questionnaire_load
+
+DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
+AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
+PENDING_KEY = "questionnaires_pending_uploads"
+PROBLEMS_SHOWN = 300
+
+
+def _questionnaire(membership, public_id):
+    return get_object_or_404(questionnaires_for(membership), public_id=public_id)
+
+
+def _refused(request, problems: list[str]) -> None:
+    for problem in problems:
+        messages.error(request, problem)
+
+
+def _download(content, *, questionnaire, suffix: str, content_type: str):
+    stamp = timezone.localdate().isoformat()
+    name = f"{questionnaire.organisation.slug}-{questionnaire.code}-{suffix}-{stamp}"
+    response = (StreamingHttpResponse(content, content_type=content_type)
+                if not isinstance(content, bytes)
+                else HttpResponse(content, content_type=content_type))
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# -- Questionnaires ----------------------------------------------------------------------------
+
+
+@login_required
+def questionnaire_list(request, org_slug):
+    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
+    responses = (Response.objects.filter(questionnaire=OuterRef("pk")).order_by()
+                 .values("questionnaire").annotate(n=Count("id")).values("n"))
+    items = (Item.objects.filter(questionnaire=OuterRef("pk")).order_by()
+             .values("questionnaire").annotate(n=Count("id")).values("n"))
+    questionnaires = questionnaires_for(membership).annotate(
+        response_count=Subquery(responses), item_count=Subquery(items))
+    return render(request, "questionnaires/list.html", {
+        "membership": membership, "questionnaires": questionnaires,
+        "can_manage": membership.role in DATA_ROLES,
+    })
+
+
+@login_required
+def questionnaire_create(request, org_slug):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    taken = set(questionnaires_for(membership).values_list("code", flat=True))
+    form = QuestionnaireCreateForm(request.POST or None, taken_codes=taken)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire = builder.questionnaire_create(
+                organisation=membership.organisation, **form.cleaned_data)
+        except DefinitionInvalid as refusal:
+            form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, _("The questionnaire was created from the method's "
+                                        "model: adapt its waves, scales and items."))
+            return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
+    return render(request, "questionnaires/create.html", {"form": form, "org_slug": org_slug})
+
+
+@login_required
+def definition_import(request, org_slug):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            problems = [_("This file is not a JSON definition (UTF-8 text in the format of the "
+                          "exchange formats, § 1).")]
+        else:
+            try:
+                questionnaire, created = questionnaire_load(
+                    organisation=membership.organisation, definition=definition_parse(raw))
+            except DefinitionInvalid as refusal:
+                problems = refusal.problems
+            else:
+                message = (_("The questionnaire “%(code)s” was created.") if created
+                           else _("The questionnaire “%(code)s” was updated."))
+                messages.success(request, message % {"code": questionnaire.code})
+                return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
+    return render(request, "questionnaires/definition_import.html",
+                  {"form": form, "problems": problems, "org_slug": org_slug})
+
+
+@login_required
+def definition_download(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    data = definition_dump(builder.definition_of(questionnaire))
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n"
+    return _download(content, questionnaire=questionnaire, suffix="definition.json",
+                     content_type="application/json; charset=utf-8")
+
+
+# -- Builder -----------------------------------------------------------------------------------
+
+
+@login_required
+def questionnaire_builder(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    answered_items = set(
+        Item.objects.filter(questionnaire=questionnaire)
+        .filter(Exists(Answer.objects.filter(item=OuterRef("pk"))))
+        .values_list("code", flat=True))
+    answered_choices = set(
+        Choice.objects.filter(scale__questionnaire=questionnaire)
+        .filter(Exists(Answer.objects.filter(choice=OuterRef("pk"))))
+        .values_list("scale__key", "code"))
+    responses = Response.objects.filter(questionnaire=questionnaire)
+    return render(request, "questionnaires/builder.html", {
+        "questionnaire": questionnaire, "definition": definition,
+        "groups": builder.items_grouped(definition.items),
+        "scales": [
+            (key, [(c, (key, c.code) in answered_choices) for c in choices],
+             [i.code for i in definition.items if i.scale == key])
+            for key, choices in definition.scales.items()
+        ],
+        "answered_items": answered_items,
+        "response_count": responses.count(),
+        "beneficiary_count": responses.values("beneficiary").distinct().count(),
+    })
+
+
+@login_required
+def questionnaire_general(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    title_form = TitleForm(request.POST or None, initial={"title": definition.title})
+    formset = WaveFormSet(
+        request.POST or None, prefix="waves",
+        initial=[{"label": w.label, "due_after_days": w.due_after_days}
+                 for w in definition.waves])
+    if request.method == "POST" and title_form.is_valid() and formset.is_valid():
+        try:
+            builder.definition_apply(
+                questionnaire=questionnaire,
+                definition=builder.definition_with_general(
+                    definition, title=title_form.cleaned_data["title"],
+                    waves=formset.waves()))
+        except DefinitionInvalid as refusal:
+            title_form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, _("The title and waves were saved."))
+            return redirect("questionnaires:builder", org_slug, public_id)
+    return render(request, "questionnaires/general.html", {
+        "questionnaire": questionnaire, "title_form": title_form, "formset": formset,
+        "answered_waves": set(Response.objects.filter(questionnaire=questionnaire)
+                              .values_list("wave__number", flat=True)),
+    })
+
+
+@login_required
+def scale_edit(request, org_slug, public_id, key=None):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    if key is not None and key not in definition.scales:
+        raise Http404
+    current = definition.scales.get(key, ())
+    scale_form = ScaleForm(request.POST or None, initial={"key": key})
+    formset = ChoiceFormSet(
+        request.POST or None, prefix="choices",
+        initial=[{"code": c.code, "label": c.label, "ORDER": position,
+                  "score": int(c.score) if c.score is not None and c.score.is_integer()
+                  else c.score}
+                 for position, c in enumerate(current, start=1)])
+    if request.method == "POST" and scale_form.is_valid() and formset.is_valid():
+        try:
+            builder.definition_apply(
+                questionnaire=questionnaire,
+                definition=builder.definition_with_scale(
+                    definition, old_key=key, key=scale_form.cleaned_data["key"],
+                    choices=formset.choices()))
+        except DefinitionInvalid as refusal:
+            scale_form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, _("The scale “%(key)s” was saved.")
+                             % {"key": scale_form.cleaned_data["key"]})
+            return redirect("questionnaires:builder", org_slug, public_id)
+    return render(request, "questionnaires/scale_form.html", {
+        "questionnaire": questionnaire, "key": key, "scale_form": scale_form,
+        "formset": formset,
+        "users": [i.code for i in definition.items if i.scale == key] if key else [],
+    })
+
+
+@login_required
+@require_POST
+def scale_delete(request, org_slug, public_id, key):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    try:
+        builder.definition_apply(questionnaire=questionnaire,
+                                 definition=builder.definition_without_scale(definition, key=key))
+    except DefinitionInvalid as refusal:
+        _refused(request, refusal.problems)
+    else:
+        messages.success(request, _("The scale “%(key)s” was removed.") % {"key": key})
+    return redirect("questionnaires:builder", org_slug, public_id)
+
+
+@login_required
+def item_edit(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    code = request.GET.get("code")
+    current = next((i for i in definition.items if i.code == code), None)
+    if code is not None and current is None:
+        raise Http404
+    initial = ({"code": current.code, "text": current.text, "dimension": current.dimension,
+                "scale": current.scale} if current else
+               {"dimension": request.GET.get("dimension", "")})
+    form = ItemForm(request.POST or None, initial=initial, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        item = ItemDef(**{name: form.cleaned_data[name].strip()
+                          for name in ("code", "text", "dimension", "scale")})
+        try:
+            builder.definition_apply(
+                questionnaire=questionnaire,
+                definition=builder.definition_with_item(definition, old_code=code, item=item))
+        except DefinitionInvalid as refusal:
+            form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, _("The item %(code)s was saved.") % {"code": item.code})
+            return redirect("questionnaires:builder", org_slug, public_id)
+    return render(request, "questionnaires/item_form.html", {
+        "questionnaire": questionnaire, "form": form, "code": code,
+        "answered": code is not None and Answer.objects.filter(
+            item__questionnaire=questionnaire, item__code=code).exists(),
+    })
+
+
+@login_required
+@require_POST
+def item_delete(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    code = request.POST.get("code", "")
+    definition = builder.definition_of(questionnaire)
+    try:
+        builder.definition_apply(questionnaire=questionnaire,
+                                 definition=builder.definition_without_item(definition, code=code))
+    except DefinitionInvalid as refusal:
+        _refused(request, refusal.problems)
+    else:
+        messages.success(request, _("The item %(code)s was removed.") % {"code": code})
+    return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _step(request) -> int:
+    return -1 if request.POST.get("direction") == "up" else 1
+
+
+@login_required
+@require_POST
+def item_move(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_item_move(
+        builder.definition_of(questionnaire), code=request.POST.get("code", ""),
+        step=_step(request))
+    try:
+        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+    except DefinitionInvalid as refusal:
+        _refused(request, refusal.problems)
+    return redirect(f"{_builder_url(org_slug, public_id)}#items")
+
+
+@login_required
+@require_POST
+def dimension_move(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_dimension_move(
+        builder.definition_of(questionnaire), dimension=request.POST.get("dimension", ""),
+        step=_step(request))
+    try:
+        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+    except DefinitionInvalid as refusal:
+        _refused(request, refusal.problems)
+    return redirect(f"{_builder_url(org_slug, public_id)}#items")
+
+
+def _builder_url(org_slug, public_id) -> str:
+    return reverse("questionnaires:builder", args=[org_slug, public_id])
+
+
+@login_required
+@require_POST
+def questionnaire_publish(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    builder.questionnaire_publish(questionnaire=questionnaire)
+    messages.success(request, _("The questionnaire is published: counsellors can use it."))
+    return redirect("questionnaires:builder", org_slug, public_id)
+
+
+@login_required
+def questionnaire_preview(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    definition = builder.definition_of(questionnaire)
+    return render(request, "questionnaires/preview.html", {
+        "questionnaire": questionnaire, "definition": definition,
+        "groups": [
+            (dimension, [(item, definition.scales[item.scale]) for item in items])
+            for dimension, items in builder.items_grouped(definition.items)
+        ],
+    })
+
+
+# -- Upload of responses -----------------------------------------------------------------------
+
+
+def _pending(request) -> dict:
+    return request.session.get(PENDING_KEY, {})
+
+
+def _upload_page(request, questionnaire, form, problems) -> HttpResponse:
+    return render(request, "questionnaires/upload.html", {
+        "questionnaire": questionnaire, "form": form,
+        "problems": problems[:PROBLEMS_SHOWN], "problem_count": len(problems),
+        "item_codes": questionnaire.items.values_list("code", flat=True),
+    })
+
+
+@login_required
+def responses_upload(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    form = ResponsesUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        update = form.cleaned_data["update"]
+        try:
+            plan = responses_check(questionnaire=questionnaire, table=table_read_upload(data),
+                                   update=update)
+        except ImportRefused as refusal:
+            problems = refusal.problems
+        else:
+            token = pending_upload_save(data)
+            pending = {**_pending(request), token: {
+                "questionnaire": str(questionnaire.public_id), "update": update,
+                "name": form.cleaned_data["file"].name[:200]}}
+            request.session[PENDING_KEY] = dict(list(pending.items())[-5:])
+            return render(request, "questionnaires/upload_preview.html", {
+                "questionnaire": questionnaire, "plan": plan, "token": token,
+                "update": update, "name": form.cleaned_data["file"].name,
+                "beneficiaries_existing": len({row.code for row in plan.rows})
+                - len(plan.new_codes),
+            })
+    return _upload_page(request, questionnaire, form, problems)
+
+
+@login_required
+@require_POST
+def responses_upload_confirm(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    token = request.POST.get("token", "")
+    pending = _pending(request)
+    entry = pending.pop(token, None)
+    request.session[PENDING_KEY] = pending
+    data = None
+    if entry is not None and entry["questionnaire"] == str(questionnaire.public_id):
+        data = pending_upload_take(token)
+    if data is None:
+        messages.warning(request, _("This file was already imported, or its preview has "
+                                    "expired. Nothing more was written; upload it again if "
+                                    "needed."))
+        return redirect("questionnaires:builder", org_slug, public_id)
+    if request.POST.get("action") == "cancel":
+        messages.info(request, _("The import was cancelled; nothing was written."))
+        return redirect("questionnaires:upload", org_slug, public_id)
+    try:
+        result = responses_import(questionnaire=questionnaire, table=table_read_upload(data),
+                                  update=entry["update"], entered_by=request.user)
+    except ImportRefused as refusal:
+        return _upload_page(request, questionnaire, ResponsesUploadForm(), refusal.problems)
+    messages.success(request, _(
+        "Import done: %(beneficiaries)d beneficiaries created, %(created)d responses "
+        "created, %(updated)d replaced, %(answers)d answers written.") % {
+        "beneficiaries": result.beneficiaries_created, "created": result.responses_created,
+        "updated": result.responses_updated, "answers": result.answers_written})
+    return redirect("questionnaires:builder", org_slug, public_id)
+
+
+# -- Exports -----------------------------------------------------------------------------------
+
+
+@login_required
+def questionnaire_exports(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return render(request, "questionnaires/exports.html", {
+        "questionnaire": questionnaire, "can_export_rows": membership.role in DATA_ROLES,
+        "minimum": exports.AGGREGATE_MIN_COUNT,
+    })
+
+
+@login_required
+def export_wide_csv(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.wide_csv_lines(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="reponses.csv",
+                     content_type="text/csv; charset=utf-8")
+
+
+@login_required
+def export_long_csv(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.long_csv_lines(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="reponses-long.csv",
+                     content_type="text/csv; charset=utf-8")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def export_xlsx(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.xlsx_build(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="reponses.xlsx", content_type=XLSX)
+
+
+@login_required
+def export_sav(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.sav_build(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="reponses.sav",
+                     content_type="application/x-spss-sav")
+
+
+@login_required
+def export_aggregate_csv(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="agregats.csv",
+                     content_type="text/csv; charset=utf-8")
+
+
+@login_required
+def export_aggregate_xlsx(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
+                     questionnaire=questionnaire, suffix="agregats.xlsx", content_type=XLSX)

@@ -1,0 +1,158 @@
+"""The computed report is cached per (questionnaire, filters) and goes stale with its data."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from questionnaires.importing import responses_import, table_read_csv
+from questionnaires.models import Answer, Choice, Response
+from questionnaires.seeding import demo_seed
+from questionnaires.selectors import ReportFilters
+from reports.cache import report_cached, report_version, report_version_bump
+from reports.signals import PendingBumps
+from tests.factories import BeneficiaryFactory, ResponseFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def setup_committed() -> None:
+    """Run the cache bumps the test's setup left waiting for a commit that never comes (the
+    test runs in one transaction), as if the setup had been committed."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingBumps) and not callback.done:
+            callback()
+
+
+@pytest.fixture
+def answered(questionnaire):
+    """Six people who answered Q01 at wave 1, committed as far as the cache can tell."""
+    wave = questionnaire.waves.get(number=1)
+    item = questionnaire.items.get(code="Q01")
+    choice = Choice.objects.get(scale=item.scale, code="B")
+    responses = []
+    for _ in range(6):
+        response = ResponseFactory(
+            beneficiary=BeneficiaryFactory(organisation=questionnaire.organisation), wave=wave)
+        Answer.objects.create(response=response, item=item, choice=choice)
+        responses.append(response)
+    setup_committed()
+    return responses
+
+
+def cached(questionnaire, filters=None):
+    return report_cached(questionnaire=questionnaire, filters=filters or ReportFilters())
+
+
+def test_a_report_is_computed_once_then_read_from_the_cache(questionnaire, answered):
+    assert cached(questionnaire).computed
+    second = cached(questionnaire)
+    assert not second.computed
+    assert second.report["respondents"]["1"] == 6
+
+
+def test_each_set_of_filters_has_its_own_entry(questionnaire, answered):
+    cached(questionnaire)
+    restricted = cached(questionnaire, ReportFilters(answered_from=dt.date(2030, 1, 1)))
+    assert restricted.computed
+    assert "group_too_small" in [w["code"] for w in restricted.report["warnings"]]
+
+
+def test_a_changed_answer_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    assert cached(questionnaire).report["items"][0]["frequencies"][0]["choices"][1]["count"] == 6
+    answer = Answer.objects.filter(response=answered[0]).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer.choice = Choice.objects.get(scale=answer.item.scale, code="A")
+        answer.save()
+    fresh = cached(questionnaire)
+    assert fresh.computed
+    assert fresh.report["items"][0]["frequencies"][0]["choices"][1]["count"] == 5
+
+
+def test_a_deleted_response_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    cached(questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        Answer.objects.filter(response=answered[0]).delete()
+        answered[0].delete()
+    assert cached(questionnaire).report["respondents"]["1"] == 5
+
+
+def test_a_changed_beneficiary_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    cached(questionnaire)
+    version = report_version(organisation_id=questionnaire.organisation_id)
+    beneficiary = answered[0].beneficiary
+    with django_capture_on_commit_callbacks(execute=True):
+        beneficiary.programme = "Orientation"
+        beneficiary.save()
+    assert report_version(organisation_id=questionnaire.organisation_id) > version
+    assert cached(questionnaire, ReportFilters(programme="Orientation")).computed
+
+
+def test_a_reworded_item_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    cached(questionnaire)
+    item = questionnaire.items.get(code="Q01")
+    with django_capture_on_commit_callbacks(execute=True):
+        item.text = "Un libellé corrigé ?"
+        item.save()
+    assert cached(questionnaire).report["items"][0]["text"] == "Un libellé corrigé ?"
+
+
+def test_changes_in_a_transaction_bump_the_version_once_when_it_commits(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    version = report_version(organisation_id=questionnaire.organisation_id)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for answer in Answer.objects.filter(response__in=answered):
+            answer.save()
+        assert report_version(organisation_id=questionnaire.organisation_id) == version
+    assert sum(isinstance(callback, PendingBumps) for callback in callbacks) == 1
+    assert report_version(organisation_id=questionnaire.organisation_id) > version
+
+
+def test_another_organisations_change_leaves_this_report_cached(
+        questionnaire, answered, other_organisation, django_capture_on_commit_callbacks):
+    cached(questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        BeneficiaryFactory(organisation=other_organisation)
+    assert not cached(questionnaire).computed
+
+
+def test_an_import_makes_the_report_stale(questionnaire, answered):
+    """The import writes in bulk, without signals: it bumps the version itself."""
+    cached(questionnaire)
+    version = report_version(organisation_id=questionnaire.organisation_id)
+    table = table_read_csv(b"beneficiary;wave;answered_on;Q01;Q02\nNEW-1;1;2024-03-01;A;B\n")
+    responses_import(questionnaire=questionnaire, table=table)
+    assert report_version(organisation_id=questionnaire.organisation_id) > version
+    assert cached(questionnaire).report["respondents"]["1"] == 7
+
+
+def test_the_demo_seed_bumps_the_organisations_version(organisation):
+    version = report_version(organisation_id=organisation.pk)
+    demo_seed(organisation_slug=organisation.slug, n=10)
+    assert report_version(organisation_id=organisation.pk) > version
+
+
+def test_a_write_by_another_process_is_seen_through_the_data_fingerprint(
+        questionnaire, answered):
+    """With the per-process local-memory cache, a command's bump is not seen here."""
+    cached(questionnaire)
+    Response.objects.filter(pk=answered[0].pk).update(answered_on=dt.date(2024, 5, 5),
+                                                     updated_at=dt.datetime(2031, 1, 1,
+                                                                            tzinfo=dt.UTC))
+    assert cached(questionnaire).computed
+
+
+def test_an_explicit_bump_makes_every_report_of_the_organisation_stale(questionnaire, answered):
+    cached(questionnaire)
+    report_version_bump(organisation_id=questionnaire.organisation_id)
+    assert cached(questionnaire).computed
