@@ -1,7 +1,22 @@
 """Pages under /o/<org_slug>/ (see vises/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from beneficiaries import views
 
 app_name = "beneficiaries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("a-faire/", views.worklist, name="worklist"),
+    path("beneficiaires/", views.beneficiary_list, name="list"),
+    path("beneficiaires/nouveau/", views.beneficiary_create_view, name="create"),
+    path("beneficiaires/<uuid:public_id>/", views.beneficiary_detail, name="detail"),
+    path("beneficiaires/<uuid:public_id>/modifier/", views.beneficiary_edit, name="edit"),
+    path("beneficiaires/<uuid:public_id>/sortie/", views.beneficiary_exit, name="exit"),
+    path(
+        "beneficiaires/<uuid:public_id>/questionnaires/<uuid:questionnaire_id>/"
+        "vagues/<int:number>/",
+        views.response_entry,
+        name="entry",
+    ),
+]

@@ -1,14 +1,35 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from organisations.access import memberships_for
+from organisations.models import Role
+
+# Where each role works, first its landing page: (URL name, label).
+ROLE_PLACES = {
+    Role.COUNSELLOR: [("beneficiaries:worklist", _("Waves to enter")),
+                      ("beneficiaries:list", _("People followed"))],
+    Role.DIRECTOR: [("reports:index", _("Impact dashboards")),
+                    ("beneficiaries:list", _("People followed")),
+                    ("questionnaires:list", _("Questionnaires and data"))],
+    Role.BOARD: [("reports:index", _("Impact dashboards")),
+                 ("questionnaires:list", _("Aggregate tables"))],
+    Role.MANAGER: [("questionnaires:list", _("Questionnaires and data"))],
+}
 
 
 @login_required
 def home(request):
-    """Each user's starting point: the organisations they belong to and their role there."""
-    memberships = memberships_for(request.user).annotate(
-        questionnaire_count=Count("organisation__questionnaires", distinct=True)
-    )
+    """Each user's starting point: straight to their work when they belong to one organisation."""
+    memberships = list(memberships_for(request.user).annotate(
+        questionnaire_count=Count("organisation__questionnaires", distinct=True)))
+    for membership in memberships:
+        membership.places = [
+            (reverse(name, kwargs={"org_slug": membership.organisation.slug}), label)
+            for name, label in ROLE_PLACES[membership.role]
+        ]
+    if len(memberships) == 1 and not request.user.is_staff:
+        return redirect(memberships[0].places[0][0])
     return render(request, "organisations/home.html", {"memberships": memberships})

@@ -10,7 +10,12 @@ from organisations.access import (
     questionnaires_for,
     responses_for,
 )
-from tests.factories import BeneficiaryFactory, ResponseFactory
+from tests.factories import (
+    BeneficiaryFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,17 +78,32 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 def test_the_home_page_lists_only_the_users_organisations(client, counsellor, other_organisation):
+    third = OrganisationFactory(name="SIS de Charleroi")
+    MembershipFactory(user=counsellor.user, organisation=third, role="board")
     client.force_login(counsellor.user)
     body = client.get(reverse("home")).content.decode()
     assert counsellor.organisation.name in body
+    assert third.name in body
     assert other_organisation.name not in body
+
+
+@pytest.mark.parametrize(("role", "place"), [
+    ("counsellor", "beneficiaries:worklist"), ("director", "reports:index"),
+    ("board", "reports:index"), ("manager", "questionnaires:list")])
+def test_a_member_of_one_organisation_is_sent_to_their_roles_place(client, organisation, role,
+                                                                   place):
+    membership = MembershipFactory(organisation=organisation, role=role)
+    client.force_login(membership.user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(place, kwargs={"org_slug": organisation.slug})
 
 
 def test_a_user_logs_in_with_the_login_page(client, counsellor):
     response = client.post(reverse("login"), {"username": counsellor.user.username,
                                               "password": "correct-horse-battery"})
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert not client.get(reverse("home")).url.startswith(reverse("login"))
 
 
 def test_a_wrong_password_keeps_the_user_out(client, counsellor):

@@ -90,7 +90,10 @@ def test_restoring_a_neutralised_cell_gives_it_back(value):
     assert cell_restore(cell_neutralise(value)) == value
 
 
-def test_html_in_an_organisation_name_is_escaped(client, counsellor):
+def test_html_in_an_organisation_name_is_escaped(client, counsellor, other_organisation):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=counsellor.user, organisation=other_organisation, role="board")
     counsellor.organisation.name = "<script>alert('x')</script>"
     counsellor.organisation.save()
     client.force_login(counsellor.user)

@@ -1,0 +1,217 @@
+"""Forms of the counsellor's workspace. Bad input gets a French message and keeps what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
+from questionnaires.models import Item
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def _not_in_future(value: dt.date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(
+            _("The date cannot be in the future (today is %(today)s)."),
+            code="future", params={"today": date_format(timezone.localdate())})
+
+
+# --- The list and the worklist -----------------------------------------------------------
+
+
+class _FilterForm(forms.Form):
+    """GET filters: always bound (defaults merged in), a bad value falls back to its default."""
+
+    def __init__(self, data, *, initial, **kwargs):
+        super().__init__({**initial, **data.dict()}, initial=initial, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+
+    def value(self, name: str) -> str:
+        """The cleaned value, or the default when the value given is not valid."""
+        if self.is_valid() or name not in self.errors:
+            return self.cleaned_data.get(name) or self.initial.get(name, "")
+        return self.initial.get(name, "")
+
+
+class BeneficiaryFilterForm(_FilterForm):
+    """The list's search, filters and sort."""
+
+    q = forms.CharField(label=_("Code or name"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    counsellor = forms.ChoiceField(label=_("Followed by"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("Active and exited")), ("active", _("Active")),
+                 ("exited", _("Exited"))])
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    questionnaire = forms.ChoiceField(label=_("Questionnaire"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[("code", _("Code")), ("name", _("Name")), ("-entry", _("Latest entry")),
+                 ("entry", _("Earliest entry")), ("counsellor", _("Counsellor"))])
+
+    def __init__(self, data, *, initial, counsellors, programmes, questionnaires):
+        super().__init__(data, initial=initial)
+        self.fields["counsellor"].choices = [
+            (SCOPE_MINE, _("My people")), (SCOPE_ALL, _("All of the organisation")),
+            ("none", _("Nobody")),
+            *[(str(user.pk), user.get_full_name() or user.get_username()) for user in counsellors],
+        ]
+        self.fields["programme"].choices = [("", _("All programmes"))] + [
+            (p, p) for p in programmes]
+        self.fields["questionnaire"].choices = [
+            (str(q.public_id), q.title) for q in questionnaires]
+
+
+class WorklistFilterForm(_FilterForm):
+    scope = forms.ChoiceField(
+        label=_("People"), required=False,
+        choices=[(SCOPE_MINE, _("My people")), (SCOPE_ALL, _("All of the organisation"))])
+    status = forms.ChoiceField(
+        label=_("Show"), required=False,
+        choices=[("", _("Due and overdue")), (WaveStatus.DUE, _("Due only")),
+                 (WaveStatus.OVERDUE, _("Overdue only"))])
+
+
+# --- A person's record -------------------------------------------------------------------
+
+
+class BeneficiaryForm(forms.ModelForm):
+    """Creating or editing a person (their exit has its own form)."""
+
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+
+    class Meta:
+        model = Beneficiary
+        fields = ["code", "first_name", "last_name", "counsellor", "entry_date", "programme",
+                  "gender", "birth_year", "education_level"]
+        widgets = {"entry_date": DATE_INPUT}
+
+    def __init__(self, *args, people, counsellors, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisation's people, to check that the code is free there.
+        self.people = people
+        self.fields["counsellor"].queryset = counsellors
+        self.fields["counsellor"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username())
+        self.fields["code"].help_text = _(
+            "Pseudonymous code, the only identifier used in exports and reports.")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        taken = self.people.filter(code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("The code “%(code)s” is already used by another person of the organisation."),
+                code="taken", params={"code": code})
+        return code
+
+    def clean_entry_date(self) -> dt.date | None:
+        entry_date = self.cleaned_data.get("entry_date")
+        exit_date = self.instance.exit_date
+        if entry_date and exit_date and entry_date > exit_date:
+            raise forms.ValidationError(
+                _("The entry date must be on or before the exit date (%(exit)s)."),
+                code="after_exit", params={"exit": date_format(exit_date)})
+        return entry_date
+
+
+class ExitForm(forms.Form):
+    exit_date = forms.DateField(label=_("Exit date"), widget=DATE_INPUT,
+                                validators=[_not_in_future])
+    exit_reason = forms.ChoiceField(label=_("Reason"), choices=[
+        ("", "—"), *Beneficiary.ExitReason.choices])
+
+    def __init__(self, *args, entry_date: dt.date | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry_date = entry_date
+
+    def clean_exit_date(self) -> dt.date:
+        exit_date = self.cleaned_data["exit_date"]
+        if self.entry_date and exit_date < self.entry_date:
+            raise forms.ValidationError(
+                _("The exit date must be on or after the entry date (%(entry)s)."),
+                code="before_entry", params={"entry": date_format(self.entry_date)})
+        return exit_date
+
+
+# --- Entering a questionnaire ------------------------------------------------------------
+
+
+def item_field_name(item: Item) -> str:
+    return f"item_{item.code}"
+
+
+class ResponseEntryForm(forms.Form):
+    """One wave of a questionnaire: the answered date and one radio group per item.
+
+    Every item needs an answer, "ne se prononce pas" included, unless the user confirms
+    that some stay unanswered (``allow_unanswered``), so that a skipped item is a decision
+    and not an oversight.
+    """
+
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE_INPUT,
+                                  validators=[_not_in_future])
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    response = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    allow_unanswered = forms.BooleanField(
+        label=_("Save with the items left unanswered"), required=False)
+
+    use_required_attribute = False
+
+    def __init__(self, *args, items: list[Item], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        today = timezone.localdate()
+        self.fields["answered_on"].widget.attrs["max"] = today.isoformat()
+        for item in items:
+            choices = list(item.scale.choices.all())
+            self.fields[item_field_name(item)] = forms.ChoiceField(
+                label=item.text, required=False, widget=forms.RadioSelect,
+                choices=[(c.code, c.label) for c in choices],
+                error_messages={"invalid_choice": _(
+                    "“%(value)s” is not an answer of this item: choose one of the buttons.")},
+            )
+
+    def choice_of(self, item: Item):
+        """The Choice given to ``item`` (cleaned data), or None."""
+        code = self.cleaned_data.get(item_field_name(item))
+        return next((c for c in item.scale.choices.all() if c.code == code), None)
+
+    def unanswered(self) -> list[Item]:
+        data = self.data if self.is_bound else self.initial
+        return [item for item in self.items if not data.get(item_field_name(item))]
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [item for item in self.items
+                   if not cleaned.get(item_field_name(item))
+                   and item_field_name(item) not in self.errors]
+        if missing and not cleaned.get("allow_unanswered"):
+            for item in missing:
+                self.add_error(item_field_name(item), forms.ValidationError(
+                    _("Choose an answer (“Don’t know” is an answer)."), code="unanswered"))
+            raise forms.ValidationError(
+                ngettext(
+                    "%(count)d item is not answered. Answer it, or tick “Save with the items "
+                    "left unanswered” at the bottom of the page.",
+                    "%(count)d items are not answered. Answer them, or tick “Save with the "
+                    "items left unanswered” at the bottom of the page.",
+                    len(missing)) % {"count": len(missing)},
+                code="unanswered")
+        return cleaned

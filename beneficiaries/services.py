@@ -1,0 +1,62 @@
+"""Writing a person's record. Each save goes through the ORM so that history records it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from beneficiaries.models import Beneficiary
+from organisations.models import Organisation
+
+EDITABLE_FIELDS = ("code", "first_name", "last_name", "counsellor", "entry_date", "programme",
+                   "gender", "birth_year", "education_level")
+# Text fields store "" rather than NULL for "not given".
+TEXT_FIELDS = ("first_name", "last_name", "programme", "gender", "education_level")
+
+
+def _field_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: (data.get(name) or "") if name in TEXT_FIELDS else data.get(name)
+            for name in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def beneficiary_create(*, organisation: Organisation, data: dict[str, Any]) -> Beneficiary:
+    """A new person of the organisation from the form's cleaned data."""
+    beneficiary = Beneficiary(organisation=organisation, **_field_values(data))
+    beneficiary.save()
+    return beneficiary
+
+
+@transaction.atomic
+def beneficiary_update(*, beneficiary: Beneficiary, data: dict[str, Any]) -> list[str]:
+    """Change the record's fields; returns the names that changed (nothing saved if none)."""
+    changed = []
+    for name, value in _field_values(data).items():
+        if getattr(beneficiary, name) != value:
+            setattr(beneficiary, name, value)
+            changed.append(name)
+    if changed:
+        beneficiary.save()
+    return changed
+
+
+@transaction.atomic
+def beneficiary_exit_record(
+    *, beneficiary: Beneficiary, exit_date: dt.date, exit_reason: str,
+) -> Beneficiary:
+    """The person leaves the support: their waves not done become "not applicable"."""
+    beneficiary.exit_date = exit_date
+    beneficiary.exit_reason = exit_reason
+    beneficiary.save()
+    return beneficiary
+
+
+@transaction.atomic
+def beneficiary_exit_cancel(*, beneficiary: Beneficiary) -> Beneficiary:
+    """The exit was recorded by mistake, or the person came back: they are active again."""
+    beneficiary.exit_date = None
+    beneficiary.exit_reason = ""
+    beneficiary.save()
+    return beneficiary
