@@ -215,3 +215,30 @@ class ResponseEntryForm(forms.Form):
                     len(missing)) % {"count": len(missing)},
                 code="unanswered")
         return cleaned
+
+
+class ErasureForm(forms.Form):
+    """Erasing a person: what to keep, and their code typed again so that it is deliberate."""
+
+    keep_answers = forms.TypedChoiceField(
+        label=_("What happens to their answers"),
+        choices=[
+            ("1", _("Keep their answers, anonymous, so that the statistics do not change")),
+            ("0", _("Erase their answers too")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    confirm_code = forms.CharField(
+        label=_("Type the person's code to confirm"), max_length=64)
+
+    def __init__(self, *args, code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code = code
+
+    def clean_confirm_code(self) -> str:
+        value = self.cleaned_data["confirm_code"].strip()
+        if value != self.code:
+            raise forms.ValidationError(_("This is not the person's code."))
+        return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,10 +21,16 @@ from beneficiaries.charts import dimension_chart_svg
 from beneficiaries.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
+    ErasureForm,
     ExitForm,
     ResponseEntryForm,
     WorklistFilterForm,
     item_field_name,
+)
+from beneficiaries.privacy import (
+    beneficiaries_past_retention,
+    beneficiary_data_export,
+    beneficiary_erase,
 )
 from beneficiaries.selectors import (
     OVERDUE_AFTER_DAYS,
@@ -58,6 +65,7 @@ from organisations.access import (
     questionnaires_for,
     responses_for,
 )
+from organisations.models import Role
 from questionnaires.models import Questionnaire
 from questionnaires.responses import Outcome, entry_token_new, response_entry_save
 
@@ -144,6 +152,8 @@ def beneficiary_detail(request, org_slug, public_id):
         "beneficiary": beneficiary, "paths": list(zip(paths, charts, strict=True)),
         "published_questionnaires": questionnaires,
         "history": person_history(beneficiary=beneficiary), "org_slug": org_slug,
+        "past_retention": membership.role == Role.DIRECTOR and beneficiaries_past_retention(
+            organisation=membership.organisation).filter(pk=beneficiary.pk).exists(),
     })
 
 
@@ -305,3 +315,32 @@ def _entry_meanwhile_notice(saved) -> str:
     return _("A response to this wave was saved by %(who)s while you were filling in the "
              "form. Your answers have NOT been saved yet: they are shown below. Saving again "
              "will replace the saved response, and the change will be recorded.") % {"who": who}
+
+
+@login_required
+def beneficiary_data_download(request, org_slug, public_id):
+    """Everything held on the person, as a JSON file (right of access); directors only."""
+    membership = get_membership(request.user, org_slug, Role.DIRECTOR)
+    beneficiary = get_object_or_404(
+        beneficiaries_for(membership).select_related("organisation", "counsellor"),
+        public_id=public_id)
+    data = beneficiary_data_export(beneficiary=beneficiary, performed_by=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="donnees-{beneficiary.public_id}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def beneficiary_erase_view(request, org_slug, public_id):
+    """Erase a person (right to erasure), keeping their anonymous answers if chosen; directors."""
+    membership = get_membership(request.user, org_slug, Role.DIRECTOR)
+    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
+    form = ErasureForm(request.POST or None, code=beneficiary.code)
+    if request.method == "POST" and form.is_valid():
+        beneficiary_erase(beneficiary=beneficiary, performed_by=request.user,
+                          keep_answers=form.cleaned_data["keep_answers"])
+        messages.success(request, _("The person's data were erased."))
+        return redirect("beneficiaries:list", org_slug=org_slug)
+    return render(request, "beneficiaries/erase.html", {
+        "beneficiary": beneficiary, "form": form, "org_slug": org_slug})
