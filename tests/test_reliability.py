@@ -1,5 +1,6 @@
 """Nothing typed or imported is lost or duplicated: faults, concurrency, backup and restore."""
 
+import datetime as dt
 import io
 import json
 import threading
@@ -75,3 +76,45 @@ def test_two_simultaneous_imports_of_one_file_write_it_once(questionnaire):
     assert sorted(outcomes)[-1] == "written"
     assert outcomes.count("written") == 1
     assert Response.objects.filter(questionnaire=questionnaire).count() == 109
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_form", [True, False])
+def test_two_counsellors_saving_one_wave_at_once_end_with_one_response(
+        questionnaire, counsellor, director, same_form):
+    """Two submissions race for the same (person, wave): one response, the other told so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is a PostgreSQL matter.")
+    from questionnaires.responses import Outcome, entry_token_new, response_entry_save
+    from tests.factories import BeneficiaryFactory
+
+    person = BeneficiaryFactory(organisation=questionnaire.organisation)
+    wave = questionnaire.waves.get(number=1)
+    items = list(questionnaire.items.select_related("scale"))
+    tokens = [entry_token_new()] * 2 if same_form else [entry_token_new(), entry_token_new()]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def save(user, token, code):
+        try:
+            choices = {item: item.scale.choices.get(code=code) for item in items}
+            barrier.wait()
+            result = response_entry_save(
+                beneficiary=person, questionnaire=questionnaire, wave=wave, editing=None,
+                answered_on=dt.date(2024, 1, 15), choices=choices, entered_by=user,
+                token=token)
+            outcomes.append(result.outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(counsellor.user, tokens[0], "A")),
+               threading.Thread(target=save, args=(director.user, tokens[1], "C"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Response.objects.filter(beneficiary=person, wave=wave).count() == 1
+    response = Response.objects.get(beneficiary=person, wave=wave)
+    assert len({answer.choice.code for answer in response.answers.all()}) == 1
+    second = Outcome.ALREADY_SAVED if same_form else Outcome.SAVED_MEANWHILE
+    assert sorted(outcomes) == sorted([Outcome.CREATED, second])
