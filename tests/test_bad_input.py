@@ -1,5 +1,6 @@
 """Bad input never crashes nor writes: random bytes, encodings, huge cells, formulas, HTML."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -100,3 +101,32 @@ def test_html_in_an_organisation_name_is_escaped(client, counsellor, other_organ
     body = client.get(reverse("home")).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert" in body
+
+
+@FUZZ
+@given(st.binary(max_size=3000), st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf",
+                                                  b"\xff\xfe", b"%PDF-1.4"]))
+def test_any_uploaded_file_is_read_or_refused_with_a_message(data, prefix):
+    from questionnaires.importing import table_read_upload
+
+    table, refusal = outcome(table_read_upload, prefix + data)
+    assert table is not None or all(str(problem) for problem in refusal.problems)
+
+
+form_value = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["A", "B", "C", "NSP", "", "2024-01-15", "15/01/2024", "2999-01-01", "on", "<b>"]))
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(["answered_on", "token", "response", "allow_unanswered",
+                                        "item_Q01", "item_Q02", "item_Q99", "other"]),
+                       form_value, max_size=8))
+def test_the_entry_form_accepts_or_explains_any_submission(questionnaire, data):
+    from beneficiaries.forms import ResponseEntryForm
+
+    items = list(questionnaire.items.prefetch_related("scale__choices"))
+    form = ResponseEntryForm(data, items=items)
+    if form.is_valid():
+        assert form.cleaned_data["answered_on"] <= dt.date.today() + dt.timedelta(days=1)
+    else:
+        assert all(str(message) for errors in form.errors.values() for message in errors)
