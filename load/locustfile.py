@@ -20,7 +20,8 @@ DASHBOARD = re.compile(r'href="(/o/[^"]+/rapports/[0-9a-f-]{36}/)"')
 
 class Member(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2)
+    # A person reads a page for a few seconds before the next click.
+    wait_time = between(2, 6)
     username = ""
 
     def on_start(self):

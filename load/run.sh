@@ -24,7 +24,7 @@ trap 'kill $(cat /tmp/vises-load-gunicorn.pid) 2>/dev/null || true' EXIT
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$PORT/connexion/" >/dev/null && break; sleep 1; done
 
 out=$(mktemp -d)
-.venv/bin/locust -f load/locustfile.py --headless --users 50 --spawn-rate 10 --run-time 60s \
+.venv/bin/locust -f load/locustfile.py --headless --users 50 --spawn-rate 2 --run-time 60s \
   --host "http://127.0.0.1:$PORT" --csv "$out/load" --only-summary --stop-timeout 5 >/dev/null 2>&1 || true
 .venv/bin/python - "$out/load_stats.csv" <<'PY'
 import csv, sys
