@@ -59,6 +59,9 @@ load: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench
+	$(PY) -m bench.pages
+	$(PY) -m bench.reports
+	$(PY) -m bench.uploads
 
 messages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
+from questionnaires.audit import history_bulk_record
 from questionnaires.bulk import rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
 from reports.cache import report_version_bump
@@ -351,7 +352,7 @@ def _plan_write(
             first_dates[row.code] = min(first_dates[row.code], row.answered_on)
         else:
             first_dates[row.code] = row.answered_on
-    Beneficiary.objects.bulk_create(
+    new_people = Beneficiary.objects.bulk_create(
         [
             Beneficiary(organisation_id=questionnaire.organisation_id, code=code,
                         entry_date=first_dates[code])
@@ -400,7 +401,18 @@ def _plan_write(
             for item_id, choice_id in row.answers
         ),
     )
-    # bulk_create and COPY send no signals: say the organisation's reports are stale.
+    # bulk_create and COPY send no signals: write the audit trail, and say the
+    # organisation's reports are stale.
+    audit = {"user_id": entered_by_id, "reason": "import"}
+    history_bulk_record(model=Beneficiary, column="id", values=[b.pk for b in new_people],
+                        history_type="+", **audit)
+    history_bulk_record(model=Response, column="id", values=[r.pk for r in created],
+                        history_type="+", **audit)
+    history_bulk_record(model=Response, column="id",
+                        values=[row.response_id for row in replaced], history_type="~", **audit)
+    history_bulk_record(model=Answer, column="response_id",
+                        values=[row.response_id for row in plan.rows], history_type="+",
+                        **audit)
     report_version_bump(organisation_id=questionnaire.organisation_id)
     return ImportResult(
         beneficiaries_created=len(plan.new_codes),

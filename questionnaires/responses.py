@@ -84,10 +84,10 @@ def response_create(
 
 
 def _history_baseline(*, response: Response, answers: list[Answer]) -> None:
-    """Record the state before a first edit of rows written without history (imports).
+    """Record the state before a first edit of rows written without history (demo seed).
 
-    Imports write in bulk, without history; without this baseline the first edit of an
-    imported answer would show its new value but not the old one.
+    The demo seed writes in bulk, without history; without this baseline the first edit of a
+    seeded answer would show its new value but not the old one.
     """
     if not Response.history.filter(id=response.pk).exists():
         Response.history.bulk_history_create([response], default_change_reason=BASELINE_REASON)

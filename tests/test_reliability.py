@@ -118,3 +118,25 @@ def test_two_counsellors_saving_one_wave_at_once_end_with_one_response(
     assert len({answer.choice.code for answer in response.answers.all()}) == 1
     second = Outcome.ALREADY_SAVED if same_form else Outcome.SAVED_MEANWHILE
     assert sorted(outcomes) == sorted([Outcome.CREATED, second])
+
+
+def test_an_import_records_who_created_each_person_response_and_answer(questionnaire, manager):
+    table = table_read_csv(seed_table_csv().encode())
+    responses_import(questionnaire=questionnaire, table=table, entered_by=manager.user)
+    for model in (Beneficiary, Response, Answer):
+        records = model.history.all()
+        assert records.count() == model.objects.count() > 0
+        assert set(records.values_list("history_type", "history_user", "history_change_reason")) \
+            == {("+", manager.user.pk, "import")}
+
+
+def test_an_update_import_records_the_change_and_the_replaced_answers(questionnaire, manager):
+    responses_import(questionnaire=questionnaire, table=table_read_csv(seed_table_csv().encode()))
+    changed = "beneficiary;wave;answered_on;Q01\nS-000;1;2024-01-20;C\n"
+    responses_import(questionnaire=questionnaire, table=table_read_csv(changed.encode()),
+                     update=True, entered_by=manager.user)
+    response = Response.objects.get(beneficiary__code="S-000")
+    assert [r.history_type for r in response.history.order_by("history_id")] == ["+", "~"]
+    answers = Answer.history.filter(response_id=response.pk).order_by("history_id")
+    assert [(a.history_type, a.choice.code) for a in answers] == [("+", "A"), ("-", "A"),
+                                                                   ("+", "C")]

@@ -64,3 +64,13 @@ def test_a_short_common_password_is_refused():
 def test_the_session_ends_when_the_browser_closes(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    import re
+
+    source = (ROOT / "vises" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read
+    assert read <= documented, read - documented
