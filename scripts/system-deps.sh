@@ -2,7 +2,7 @@
 # Installs the Debian packages the app needs and are missing: `run` for serving, `test` for the
 # test suite as well. Runs apt-get only when something is missing (it needs root).
 set -euo pipefail
-want=(python3 python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+want=(python3 python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
   want+=(chromium poppler-utils)
 fi
