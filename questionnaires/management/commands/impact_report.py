@@ -20,6 +20,9 @@ def _date(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = "The impact report of a questionnaire (formats.md §3)."
+    # The system checks import every view (and matplotlib with them): a data command does
+    # not need them, and they would double its start-up time.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, metavar="SLUG")

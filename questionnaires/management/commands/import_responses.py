@@ -9,6 +9,9 @@ from questionnaires.importing import ImportRefused, responses_import, table_read
 
 class Command(BaseCommand):
     help = "Import responses from a wide CSV file (formats.md §2), all or nothing."
+    # The system checks import every view (and matplotlib with them): a data command does
+    # not need them, and they would double its start-up time.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
