@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.common import PYTHON, ROOT, fresh_database
+
 DEFINITION = ROOT / "questionnaires" / "demo" / "demo.json"
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 IMPORT_ROWS = 10_000
 
 
@@ -61,23 +60,6 @@ def import_csv(path: Path) -> None:
             stream.write(";".join([f"I-{person:05d}", str(wave + 1), date, *cells]) + "\n")
 
 
-def fresh_database(backend: str, workdir: Path) -> str:
-    if backend == "sqlite":
-        path = workdir / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg2
-
-    connection = psycopg2.connect(f"{PG_SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS vises_bench")
-        cursor.execute("CREATE DATABASE vises_bench")
-    connection.close()
-    return f"{PG_SERVER}/vises_bench"
-
-
 INPROCESS = """
 import json, time, django
 django.setup()
@@ -98,7 +80,8 @@ print(json.dumps({"load": best[0], "build": best[1],
 
 
 def measure(backend: str, n: int, workdir: Path, import_file: Path) -> dict:
-    env = {**os.environ, "DATABASE_URL": fresh_database(backend, workdir), "DEBUG": "on",
+    database = fresh_database(backend=backend, workdir=workdir, name="vises_bench")
+    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "on",
            "DJANGO_SETTINGS_MODULE": "vises.settings"}
     manage("migrate", "-v0", env=env)
     row: dict = {"backend": backend, "n": n}

@@ -14,15 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "vises_bench_pages"
+from bench.common import PYTHON, command_run, fresh_database
 
 MEASURE = r"""
 import json, statistics, sys, time, uuid
@@ -117,35 +113,12 @@ print(json.dumps({"people": people_total, "rows": rows}))
 """
 
 
-def run(args: list[str], env: dict) -> str:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def fresh_database(backend: str, workdir: Path) -> str:
-    if backend == "sqlite":
-        path = workdir / "pages.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg2
-
-    connection = psycopg2.connect(f"{PG_SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        cursor.execute(f"CREATE DATABASE {PG_DATABASE}")
-    connection.close()
-    return f"{PG_SERVER}/{PG_DATABASE}"
-
-
 def measure(backend: str, n: int, repeat: int, workdir: Path) -> list[dict]:
-    env = {**os.environ, "DATABASE_URL": fresh_database(backend, workdir), "DEBUG": "on",
+    database = fresh_database(backend=backend, workdir=workdir, name="vises_bench_pages")
+    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "on",
            "DJANGO_SETTINGS_MODULE": "vises.settings"}
-    run([PYTHON, "manage.py", "migrate", "-v0"], env)
-    run([PYTHON, "manage.py", "seed_demo", "--beneficiaries", str(n)], env)
+    command_run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    command_run([PYTHON, "manage.py", "seed_demo", "--beneficiaries", str(n)], env)
     if backend == "postgresql":
         # As autovacuum would after a bulk load: the planner needs the tables' statistics.
         import psycopg2
@@ -155,7 +128,7 @@ def measure(backend: str, n: int, repeat: int, workdir: Path) -> list[dict]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         connection.close()
-    output = run([PYTHON, "-c", MEASURE, str(repeat)], env)
+    output = command_run([PYTHON, "-c", MEASURE, str(repeat)], env)
     result = json.loads(output.strip().splitlines()[-1])
     return [{"backend": backend, "n": result["people"], **row} for row in result["rows"]]
 

@@ -18,16 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from bench.common import PYTHON, command_run, fresh_database
+
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
-PG_DATABASE = "vises_bench_reports"
 
 MEASURE = """
 import json, statistics, time, django
@@ -77,30 +74,6 @@ print(json.dumps(result))
 """
 
 
-def run(args: list[str], env: dict) -> str:
-    process = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{process.stdout}\n{process.stderr}")
-    return process.stdout
-
-
-def fresh_database(backend: str, workdir: Path) -> str:
-    if backend == "sqlite":
-        path = workdir / "bench-reports.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg2
-
-    connection = psycopg2.connect(f"{PG_SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        cursor.execute(f"CREATE DATABASE {PG_DATABASE}")
-    connection.close()
-    return f"{PG_SERVER}/{PG_DATABASE}"
-
-
 def redis_answers() -> bool:
     try:
         import redis
@@ -111,15 +84,17 @@ def redis_answers() -> bool:
 
 
 def measure(backend: str, n: int, workdir: Path, caches: list[str]) -> list[dict]:
-    env = {**os.environ, "DATABASE_URL": fresh_database(backend, workdir), "DEBUG": "on",
+    database = fresh_database(backend=backend, workdir=workdir, name="vises_bench_reports")
+    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "on",
            "DJANGO_SETTINGS_MODULE": "vises.settings"}
     env.pop("REDIS_URL", None)
-    run([PYTHON, "manage.py", "migrate", "-v0"], env)
-    run([PYTHON, "manage.py", "seed_demo", "--beneficiaries", str(n)], env)
+    command_run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    command_run([PYTHON, "manage.py", "seed_demo", "--beneficiaries", str(n)], env)
     rows = []
     for cache_name in caches:
         cache_env = {**env, "REDIS_URL": REDIS} if cache_name == "redis" else env
-        measured = json.loads(run([PYTHON, "-c", MEASURE], cache_env).strip().splitlines()[-1])
+        output = command_run([PYTHON, "-c", MEASURE], cache_env)
+        measured = json.loads(output.strip().splitlines()[-1])
         rows.append({"backend": backend, "n": n, "cache": cache_name, **measured})
     return rows
 

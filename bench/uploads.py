@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -109,23 +111,6 @@ def measure(rows: int) -> list[dict]:
     return results
 
 
-def fresh_database(backend: str, workdir: Path) -> str:
-    """An empty database of its own (not the main benchmark's, which may run meanwhile)."""
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / 'uploads.sqlite3'}"
-    import psycopg2
-
-    from bench.__main__ import PG_SERVER
-
-    connection = psycopg2.connect(f"{PG_SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS vises_bench_uploads")
-        cursor.execute("CREATE DATABASE vises_bench_uploads")
-    connection.close()
-    return f"{PG_SERVER}/vises_bench_uploads"
-
-
 COLUMNS = [
     ("backend", "database", "{}"), ("format", "file", "{}"), ("rows", "rows", "{:,}"),
     ("answers", "answers", "{:,}"), ("size_mb", "file MB", "{:.1f}"),
@@ -158,7 +143,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vises-bench-uploads-") as tmp:
         for backend in args.backends:
             print(f"… {backend}", file=sys.stderr, flush=True)
-            env = {**os.environ, "DATABASE_URL": fresh_database(backend, Path(tmp)),
+            database = fresh_database(backend=backend, workdir=Path(tmp),
+                                      name="vises_bench_uploads")
+            env = {**os.environ, "DATABASE_URL": database,
                    "DEBUG": "on", "DJANGO_SETTINGS_MODULE": "vises.settings",
                    "UPLOAD_PENDING_DIR": str(Path(tmp) / "pending")}
             output = subprocess.run(
