@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from analysis.tests_of_change import significance_label
 from questionnaires.selectors import ReportFilters
 from reports import charts
 from reports.formatting import (
@@ -40,16 +41,8 @@ ALPHA = 0.05
 
 
 def significance_code(p: float | None) -> str:
-    """TS (p < 0.01), S (p < 0.05), PS (p < 0.15), NS, as the survey tools mark tests."""
-    if p is None:
-        return ""
-    if p < 0.01:
-        return "TS"
-    if p < 0.05:
-        return "S"
-    if p < 0.15:
-        return "PS"
-    return "NS"
+    """TS, S, PS or NS as the survey tools mark tests (formats.md §3); "" without a test."""
+    return significance_label(p) or ""
 
 
 # ---------------------------------------------------------------------------
