@@ -148,10 +148,19 @@ def demo_seed(*, organisation_slug: str, n: int, password: str | None = None) ->
     exit_date[finished] = dates[3][finished] + rng.integers(0, 21, size=n)[finished].astype(
         "timedelta64[D]")
     exit_reason[finished] = rng.choice(EXIT_REASONS, size=n, p=[0.45, 0.25, 0.1, 0.2])[finished]
-    dropped = ~reached[2] & (dates[2] + np.timedelta64(60, "D") <= until) & (rng.random(n) < 0.6)
+    dropped = ~reached[2] & (dates[2] + np.timedelta64(60, "D") <= until) & (rng.random(n) < 0.85)
     exit_date[dropped] = entry[dropped] + rng.integers(30, 75, size=n)[dropped].astype(
         "timedelta64[D]")
     exit_reason[dropped] = "dropped_out"
+    # Most of those who answered mid-way but never at exit left long ago (a job, a training,
+    # or they stopped coming): only recent ones are still followed, and due.
+    left_after_mid = (reached[2] & ~reached[3] & (dates[3] + np.timedelta64(60, "D") <= until)
+                      & (rng.random(n) < 0.85))
+    exit_date[left_after_mid] = dates[2][left_after_mid] + rng.integers(
+        20, 90, size=n)[left_after_mid].astype("timedelta64[D]")
+    exit_reason[left_after_mid] = rng.choice(
+        ["employment", "training", "dropped_out", "moved"], size=n,
+        p=[0.4, 0.2, 0.3, 0.1])[left_after_mid]
 
     genders = rng.choice(["f", "m", "x"], size=n, p=[0.55, 0.43, 0.02])
     birth_years = rng.integers(1962, 2006, size=n)
