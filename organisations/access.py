@@ -114,11 +114,7 @@ def counsellors_for(membership: Membership) -> QuerySet[AbstractBaseUser]:
 def programmes_for(membership: Membership) -> list[str]:
     """The programme labels used in the organisation (aggregate segments: every role)."""
     from beneficiaries.models import Beneficiary
+    from beneficiaries.selectors import programmes_of
 
-    return list(
-        Beneficiary.objects.filter(organisation_id=membership.organisation_id)
-        .exclude(programme="")
-        .order_by("programme")
-        .values_list("programme", flat=True)
-        .distinct()
-    )
+    return programmes_of(
+        people=Beneficiary.objects.filter(organisation_id=membership.organisation_id))
