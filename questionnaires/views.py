@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,13 +60,14 @@ def _refused(request, problems: list[str]) -> None:
         messages.error(request, problem)
 
 
-def _download(content, *, questionnaire, suffix: str, content_type: str):
-    stamp = timezone.localdate().isoformat()
-    name = f"{questionnaire.organisation.slug}-{questionnaire.code}-{suffix}-{stamp}"
+def _download(content, *, questionnaire, kind: str, extension: str, content_type: str):
+    """An attachment named ``<questionnaire>-<kind>-<date>.<ext>``, so that a double click
+    opens it in Excel or SPSS; never kept in a cache (it holds personal data)."""
+    name = f"{questionnaire.code}-{kind}-{timezone.localdate().isoformat()}.{extension}"
     response = (StreamingHttpResponse(content, content_type=content_type)
                 if not isinstance(content, bytes)
                 else HttpResponse(content, content_type=content_type))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -138,7 +140,7 @@ def definition_download(request, org_slug, public_id):
     questionnaire = _questionnaire(membership, public_id)
     data = definition_dump(builder.definition_of(questionnaire))
     content = json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n"
-    return _download(content, questionnaire=questionnaire, suffix="definition.json",
+    return _download(content, questionnaire=questionnaire, kind="definition", extension="json",
                      content_type="application/json; charset=utf-8")
 
 
@@ -459,7 +461,7 @@ def export_wide_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.wide_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.csv",
+                     questionnaire=questionnaire, kind="reponses", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -468,7 +470,7 @@ def export_long_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.long_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses-long.csv",
+                     questionnaire=questionnaire, kind="reponses-long", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -480,7 +482,8 @@ def export_xlsx(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.xlsx", content_type=XLSX)
+                     questionnaire=questionnaire, kind="reponses", extension="xlsx",
+                     content_type=XLSX)
 
 
 @login_required
@@ -488,7 +491,7 @@ def export_sav(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.sav_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.sav",
+                     questionnaire=questionnaire, kind="reponses", extension="sav",
                      content_type="application/x-spss-sav")
 
 
@@ -497,7 +500,7 @@ def export_aggregate_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="agregats.csv",
+                     questionnaire=questionnaire, kind="agregats", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -506,4 +509,5 @@ def export_aggregate_xlsx(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="agregats.xlsx", content_type=XLSX)
+                     questionnaire=questionnaire, kind="agregats", extension="xlsx",
+                     content_type=XLSX)
