@@ -23,7 +23,13 @@ from django.views.decorators.http import require_POST
 from organisations.access import get_membership, questionnaires_for
 from organisations.models import Role
 from questionnaires import builder, exports
-from questionnaires.definitions import DefinitionInvalid, ItemDef, definition_dump, definition_parse
+from questionnaires.definitions import (
+    DefinitionInvalid,
+    ItemDef,
+    definition_dump,
+    definition_json_load,
+    definition_parse,
+)
 from questionnaires.forms import (
     ChoiceFormSet,
     DefinitionUploadForm,
@@ -115,21 +121,19 @@ def definition_import(request, org_slug):
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            raw = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+            raw = definition_json_load(form.cleaned_data["file"].read().decode("utf-8-sig"))
+            questionnaire, created = questionnaire_load(
+                organisation=membership.organisation, definition=definition_parse(raw))
+        except UnicodeDecodeError:
             problems = [_("This file is not a JSON definition (UTF-8 text in the format of the "
                           "exchange formats, § 1).")]
+        except DefinitionInvalid as refusal:
+            problems = refusal.problems
         else:
-            try:
-                questionnaire, created = questionnaire_load(
-                    organisation=membership.organisation, definition=definition_parse(raw))
-            except DefinitionInvalid as refusal:
-                problems = refusal.problems
-            else:
-                message = (_("The questionnaire “%(code)s” was created.") if created
-                           else _("The questionnaire “%(code)s” was updated."))
-                messages.success(request, message % {"code": questionnaire.code})
-                return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
+            message = (_("The questionnaire “%(code)s” was created.") if created
+                       else _("The questionnaire “%(code)s” was updated."))
+            messages.success(request, message % {"code": questionnaire.code})
+            return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
     return render(request, "questionnaires/definition_import.html",
                   {"form": form, "problems": problems, "org_slug": org_slug})
 

@@ -1,11 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command
-from questionnaires.definitions import DefinitionInvalid, definition_parse
+from questionnaires.definitions import DefinitionInvalid, definition_json_load, definition_parse
 from questionnaires.services import questionnaire_load
 
 
@@ -19,15 +18,15 @@ class Command(BaseCommand):
     def handle(self, *args, file, organisation, **options):
         organisation = organisation_for_command(organisation)
         try:
-            raw = json.loads(file.read_text(encoding="utf-8-sig"))
+            text = file.read_text(encoding="utf-8-sig")
         except OSError as error:
             raise CommandError(_("Cannot read %(file)s: %(error)s")
                                % {"file": file, "error": error.strerror}, returncode=2) from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except UnicodeDecodeError as error:
             raise CommandError(_("%(file)s is not valid UTF-8 JSON: %(error)s")
                                % {"file": file, "error": error}) from None
         try:
-            definition = definition_parse(raw)
+            definition = definition_parse(definition_json_load(text))
             questionnaire, created = questionnaire_load(
                 organisation=organisation, definition=definition)
         except DefinitionInvalid as error:
