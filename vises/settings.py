@@ -109,8 +109,21 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool(
-    "BEHIND_PROXY", default=False) else ["REMOTE_ADDR"]
+# Behind reverse proxies every request comes from the last proxy's address: failures must be
+# counted per client, read from X-Forwarded-For by django-ipware. PROXY_COUNT is the number of
+# reverse proxies in front of Django (nginx alone: 1); BEHIND_PROXY=on is the older spelling
+# of 1. The client is the address the outermost of OUR proxies appended, so whatever a client
+# writes into the header itself is ignored. The last proxy's address is REMOTE_ADDR and not
+# in the header, hence ipware's count of proxies listed in it is PROXY_COUNT - 1.
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
+if PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    # Longer chains (a client's own proxy, or a forged header) are allowed; the position
+    # counted from our end decides.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Scripts only from our own static files; styles may be inline because the server-side SVG
 # charts carry style attributes. Enforced in development too, so that tests catch violations.
