@@ -102,3 +102,88 @@ def test_proxy_count_configures_ipware():
     assert _settings_with({"PROXY_COUNT": "1"}) == "['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] 0"
     assert _settings_with({"PROXY_COUNT": "2"}) == "['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] 1"
     assert _settings_with({}).startswith("['REMOTE_ADDR']")
+
+
+# -- Spreadsheets measured before they are opened ----------------------------------------------
+
+
+def refusal_of(data: bytes) -> str:
+    from questionnaires.importing import ImportRefused, table_read_upload
+
+    with translation.override("fr"), pytest.raises(ImportRefused) as refusal:
+        table_read_upload(data)
+    return refusal.value.problems[0].message
+
+
+def cells_row(number: int, columns: list[str]) -> bytes:
+    return (f'<row r="{number}">' + "".join(f'<c r="{c}{number}"><v>1</v></c>'
+                                             for c in columns) + "</row>").encode()
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_unopened():
+    from bench.hostile_xlsx import hostile_workbook
+
+    data = hostile_workbook(rows=20_000, columns=1_000)
+    assert len(data) < 1024 * 1024
+    message = refusal_of(data)
+    assert "décompresse" in message
+    assert "CSV" in message
+
+
+def test_a_sheet_wider_than_the_limit_is_refused_in_french(settings):
+    from bench.hostile_xlsx import hostile_workbook
+
+    settings.XLSX_MAX_UNPACKED_BYTES = 10**9
+    message = refusal_of(hostile_workbook(rows=50, columns=1_000, dimension=False))
+    assert "1\u202f000 colonnes" in message
+
+
+def test_one_cell_far_away_is_refused_for_the_grid_it_would_need():
+    from bench.hostile_xlsx import workbook_with_rows
+
+    # Two cells, but a reader allocates every cell from A1 to Z1048576.
+    data = workbook_with_rows([cells_row(1, ["A"]), cells_row(1_048_576, ["Z"])],
+                              dimension="A1:A1")
+    assert "cellules" in refusal_of(data)
+
+
+def test_a_cell_at_the_last_excel_column_is_refused():
+    from bench.hostile_xlsx import workbook_with_rows
+
+    data = workbook_with_rows([cells_row(1, ["A", "XFD"])])
+    assert "16\u202f384 colonnes" in refusal_of(data)
+
+
+def test_a_lying_dimension_does_not_hide_the_cells(settings):
+    from bench.hostile_xlsx import column_name, workbook_with_rows
+
+    settings.XLSX_MAX_CELLS = 10_000
+    columns = [column_name(c) for c in range(100)]
+    rows = (cells_row(r, columns) for r in range(1, 201))  # 20,000 cells
+    assert "cellules" in refusal_of(workbook_with_rows(rows, dimension="A1:B2"))
+
+
+def test_an_ordinary_workbook_is_still_read():
+    from questionnaires.importing import table_read_upload
+    from tests.test_upload_reading import workbook
+
+    rows = [["beneficiary", "wave", "answered_on", "Q01", "Q02"]]
+    rows += [[f"B-{n:04d}", 1, "2024-01-15", "A", "B"] for n in range(300)]
+    table = table_read_upload(workbook(rows))
+    assert len(table.rows) == 300
+
+
+def test_the_upload_page_refuses_a_spreadsheet_bomb_and_writes_nothing(client, manager,
+                                                                        questionnaire):
+    from bench.hostile_xlsx import hostile_workbook
+    from questionnaires.models import Response
+
+    client.force_login(manager.user)
+    response = client.post(
+        reverse("questionnaires:upload", args=[manager.organisation.slug,
+                                               questionnaire.public_id]),
+        {"file": SimpleUploadedFile("r.xlsx", hostile_workbook(rows=20_000, columns=1_000))},
+        HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert "CSV" in response.content.decode()
+    assert not Response.objects.exists()
