@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -42,6 +43,7 @@ from questionnaires.forms import (
 )
 from questionnaires.importing import (
     ImportRefused,
+    pending_upload_discard,
     pending_upload_save,
     pending_upload_take,
     responses_check,
@@ -400,11 +402,15 @@ def responses_upload(request, org_slug, public_id):
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            token = pending_upload_save(data)
+            token = pending_upload_save(data, organisation_id=membership.organisation_id,
+                                        user_id=request.user.pk)
             pending = {**_pending(request), token: {
                 "questionnaire": str(questionnaire.public_id), "update": update,
                 "name": form.cleaned_data["file"].name[:200]}}
-            request.session[PENDING_KEY] = dict(list(pending.items())[-5:])
+            keep = settings.UPLOAD_MAX_PENDING_PER_USER
+            for forgotten in list(pending)[:-keep]:
+                pending_upload_discard(forgotten)
+            request.session[PENDING_KEY] = dict(list(pending.items())[-keep:])
             return render(request, "questionnaires/upload_preview.html", {
                 "questionnaire": questionnaire, "plan": plan, "token": token,
                 "update": update, "name": form.cleaned_data["file"].name,
