@@ -41,6 +41,7 @@ from questionnaires.forms import (
     TitleForm,
     WaveFormSet,
 )
+from questionnaires.history import definition_history
 from questionnaires.importing import (
     ImportRefused,
     pending_upload_discard,
@@ -51,7 +52,7 @@ from questionnaires.importing import (
     table_read_upload,
 )
 from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import questionnaire_load
+from questionnaires.services import MeaningConfirmationNeeded, questionnaire_load
 
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
 AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
@@ -61,6 +62,11 @@ PROBLEMS_SHOWN = 300
 
 def _questionnaire(membership, public_id):
     return get_object_or_404(questionnaires_for(membership), public_id=public_id)
+
+
+def _meaning_confirmed(request) -> bool:
+    """The user ticked "the meaning is unchanged" for rewordings of answered items/choices."""
+    return request.POST.get("confirm_meaning_unchanged") == "on"
 
 
 def _refused(request, problems: list[str]) -> None:
@@ -121,14 +127,18 @@ def definition_import(request, org_slug):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     form = DefinitionUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    meaning_changes: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             raw = definition_json_load(form.cleaned_data["file"].read().decode("utf-8-sig"))
             questionnaire, created = questionnaire_load(
-                organisation=membership.organisation, definition=definition_parse(raw))
+                organisation=membership.organisation, definition=definition_parse(raw),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
         except UnicodeDecodeError:
             problems = [_("This file is not a JSON definition (UTF-8 text in the format of the "
                           "exchange formats, § 1).")]
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
         except DefinitionInvalid as refusal:
             problems = refusal.problems
         else:
@@ -137,7 +147,8 @@ def definition_import(request, org_slug):
             messages.success(request, message % {"code": questionnaire.code})
             return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
     return render(request, "questionnaires/definition_import.html",
-                  {"form": form, "problems": problems, "org_slug": org_slug})
+                  {"form": form, "problems": problems, "org_slug": org_slug,
+                   "meaning_changes": meaning_changes})
 
 
 @login_required
@@ -225,13 +236,17 @@ def scale_edit(request, org_slug, public_id, key=None):
                   "score": int(c.score) if c.score is not None and c.score.is_integer()
                   else c.score}
                  for position, c in enumerate(current, start=1)])
+    meaning_changes: list[str] = []
     if request.method == "POST" and scale_form.is_valid() and formset.is_valid():
         try:
             builder.definition_apply(
                 questionnaire=questionnaire,
                 definition=builder.definition_with_scale(
                     definition, old_key=key, key=scale_form.cleaned_data["key"],
-                    choices=formset.choices()))
+                    choices=formset.choices()),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
         except DefinitionInvalid as refusal:
             scale_form.add_error(None, refusal.problems)
         else:
@@ -240,7 +255,7 @@ def scale_edit(request, org_slug, public_id, key=None):
             return redirect("questionnaires:builder", org_slug, public_id)
     return render(request, "questionnaires/scale_form.html", {
         "questionnaire": questionnaire, "key": key, "scale_form": scale_form,
-        "formset": formset,
+        "formset": formset, "meaning_changes": meaning_changes,
         "users": [i.code for i in definition.items if i.scale == key] if key else [],
     })
 
@@ -274,13 +289,17 @@ def item_edit(request, org_slug, public_id):
                 "scale": current.scale} if current else
                {"dimension": request.GET.get("dimension", "")})
     form = ItemForm(request.POST or None, initial=initial, definition=definition)
+    meaning_changes: list[str] = []
     if request.method == "POST" and form.is_valid():
         item = ItemDef(**{name: form.cleaned_data[name].strip()
                           for name in ("code", "text", "dimension", "scale")})
         try:
             builder.definition_apply(
                 questionnaire=questionnaire,
-                definition=builder.definition_with_item(definition, old_code=code, item=item))
+                definition=builder.definition_with_item(definition, old_code=code, item=item),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
         except DefinitionInvalid as refusal:
             form.add_error(None, refusal.problems)
         else:
@@ -288,6 +307,7 @@ def item_edit(request, org_slug, public_id):
             return redirect("questionnaires:builder", org_slug, public_id)
     return render(request, "questionnaires/item_form.html", {
         "questionnaire": questionnaire, "form": form, "code": code,
+        "meaning_changes": meaning_changes,
         "answered": code is not None and Answer.objects.filter(
             item__questionnaire=questionnaire, item__code=code).exists(),
     })
@@ -308,6 +328,16 @@ def item_delete(request, org_slug, public_id):
     else:
         messages.success(request, _("The item %(code)s was removed.") % {"code": code})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+@login_required
+def questionnaire_history(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return render(request, "questionnaires/history.html", {
+        "questionnaire": questionnaire,
+        "entries": definition_history(questionnaire=questionnaire),
+    })
 
 
 def _step(request) -> int:

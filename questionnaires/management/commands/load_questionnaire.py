@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command
 from questionnaires.definitions import DefinitionInvalid, definition_json_load, definition_parse
-from questionnaires.services import questionnaire_load
+from questionnaires.services import MeaningConfirmationNeeded, questionnaire_load
 
 
 class Command(BaseCommand):
@@ -14,8 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--organisation", required=True, metavar="SLUG")
+        parser.add_argument(
+            "--confirm-meaning-unchanged", action="store_true",
+            help="Accept rewording answered items or relabelling answered choices: the "
+                 "answers already given keep their meaning (recorded in the history).")
 
-    def handle(self, *args, file, organisation, **options):
+    def handle(self, *args, file, organisation, confirm_meaning_unchanged, **options):
         organisation = organisation_for_command(organisation)
         try:
             text = file.read_text(encoding="utf-8-sig")
@@ -28,7 +32,14 @@ class Command(BaseCommand):
         try:
             definition = definition_parse(definition_json_load(text))
             questionnaire, created = questionnaire_load(
-                organisation=organisation, definition=definition)
+                organisation=organisation, definition=definition,
+                confirm_meaning_unchanged=confirm_meaning_unchanged)
+        except MeaningConfirmationNeeded as error:
+            raise CommandError(
+                _("The questionnaire was not loaded: these changes reword answers already "
+                  "given. If their meaning is unchanged, run the command again with "
+                  "--confirm-meaning-unchanged.") + "\n- " + "\n- ".join(error.problems)
+            ) from None
         except DefinitionInvalid as error:
             raise CommandError(
                 _("The questionnaire was not loaded:") + "\n- " + "\n- ".join(error.problems)
