@@ -31,7 +31,7 @@ from beneficiaries.models import Beneficiary
 from questionnaires.audit import history_bulk_record
 from questionnaires.bulk import rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
-from questionnaires.spreadsheets import SpreadsheetTooLarge, workbook_size_check
+from questionnaires.spreadsheets import SpreadsheetRefused, workbook_size_check
 from reports.cache import report_version_bump
 
 FIXED_COLUMNS = ("beneficiary", "wave", "answered_on")
@@ -492,12 +492,11 @@ def _xlsx_cell(value: object) -> str:
 
 
 def table_read_xlsx(data: bytes) -> Table:
-    """Read the first sheet of an .xlsx (or .ods, .xls) workbook with python-calamine."""
+    """Read the first sheet of an .xlsx workbook with python-calamine, once measured."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        if data.startswith(ZIP_MAGIC):
-            workbook_size_check(data)  # before calamine builds its grid of every cell
+        workbook_size_check(data)  # before calamine builds its grid of every cell
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = next(
             (workbook.get_sheet_by_name(meta.name) for meta in workbook.sheets_metadata
@@ -506,7 +505,7 @@ def table_read_xlsx(data: bytes) -> Table:
             None,
         )
         rows_iter = iter(sheet.iter_rows()) if sheet is not None else iter(())
-    except SpreadsheetTooLarge as refusal:
+    except SpreadsheetRefused as refusal:
         raise ImportRefused([Problem(refusal.message)]) from None
     except Exception:  # calamine raises several kinds of errors for a damaged or foreign file
         raise ImportRefused([Problem(_(

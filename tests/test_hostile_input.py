@@ -187,3 +187,37 @@ def test_the_upload_page_refuses_a_spreadsheet_bomb_and_writes_nothing(client, m
     assert response.status_code == 200
     assert "CSV" in response.content.decode()
     assert not Response.objects.exists()
+
+
+def ods_repeating_one_cell(columns: int, rows: int) -> bytes:
+    import io
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="F1">'
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+        f'table:number-columns-repeated="{columns}" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>")
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+    return stream.getvalue()
+
+
+def test_an_opendocument_file_is_refused_with_what_to_do():
+    # 800 bytes that a reader would expand to 20 million cells (1.2 GB).
+    data = ods_repeating_one_cell(1_000, 20_000)
+    assert len(data) < 2_000
+    assert ".xlsx" in refusal_of(data)
+
+
+def test_an_old_excel_file_is_refused_with_what_to_do():
+    from questionnaires.spreadsheets import OLE_MAGIC
+
+    assert ".xlsx" in refusal_of(OLE_MAGIC + b"\x00" * 4096)
