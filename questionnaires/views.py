@@ -434,9 +434,9 @@ def responses_upload(request, org_slug, public_id):
         else:
             token = pending_upload_save(data, organisation_id=membership.organisation_id,
                                         user_id=request.user.pk)
+            # Not the file's name: it may name a person, and sessions outlive erasures.
             pending = {**_pending(request), token: {
-                "questionnaire": str(questionnaire.public_id), "update": update,
-                "name": form.cleaned_data["file"].name[:200]}}
+                "questionnaire": str(questionnaire.public_id), "update": update}}
             keep = settings.UPLOAD_MAX_PENDING_PER_USER
             for forgotten in list(pending)[:-keep]:
                 pending_upload_discard(forgotten)

@@ -57,7 +57,7 @@ def upload_naming_the_person(client, manager, questionnaire):
     content = f"beneficiary;wave;answered_on;Q01;Q02\n{CODE};3;2024-07-20;A;B\n".encode()
     response = client.post(reverse("questionnaires:upload", args=[
         questionnaire.organisation.slug, questionnaire.public_id]),
-        {"file": SimpleUploadedFile("reponses.csv", content)})
+        {"file": SimpleUploadedFile(f"reponses-{NAME}.csv", content)})
     assert response.status_code == 200
 
 
