@@ -88,6 +88,13 @@ class Table:
     rows: list[tuple[int, list[str]]]
 
 
+def too_many_columns(count: int, *, line: int) -> Problem:
+    return Problem(
+        _("the file has %(count)s columns; at most %(max)s are read (3 columns and one per "
+          "item). Delete the columns beyond the last item.")
+        % {"count": count, "max": settings.IMPORT_MAX_COLUMNS}, line=line)
+
+
 def table_read_csv(data: bytes) -> Table:
     """Decode a CSV file: UTF-8 with or without BOM, ``;`` or ``,`` detected from the header."""
     try:
@@ -102,6 +109,10 @@ def table_read_csv(data: bytes) -> Table:
         raise ImportRefused([Problem(_("This is not a CSV file (it holds binary data)."))])
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    max_columns = settings.IMPORT_MAX_COLUMNS
+    if first_line.count(delimiter) >= max_columns:
+        # Refused before parsing: a 20 MB line of ";" is 20 million columns (half a GB).
+        raise ImportRefused([too_many_columns(first_line.count(delimiter) + 1, line=1)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -109,6 +120,8 @@ def table_read_csv(data: bytes) -> Table:
     max_rows = settings.IMPORT_MAX_ROWS
     try:
         for cells in reader:
+            if len(cells) > max_columns:
+                raise ImportRefused([too_many_columns(len(cells), line=reader.line_num)])
             if header is None:
                 header = [cell.strip() for cell in cells]
             elif any(cell.strip() for cell in cells):

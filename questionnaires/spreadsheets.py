@@ -167,7 +167,7 @@ def workbook_size_check(data: bytes) -> None:
         raise SpreadsheetRefused(_other_format())
     max_unpacked = settings.XLSX_MAX_UNPACKED_BYTES
     max_cells = settings.XLSX_MAX_CELLS
-    max_columns = settings.XLSX_MAX_COLUMNS
+    max_columns = settings.IMPORT_MAX_COLUMNS
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
         if "xl/workbook.xml" not in {m.filename for m in members}:

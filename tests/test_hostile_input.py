@@ -221,3 +221,17 @@ def test_an_old_excel_file_is_refused_with_what_to_do():
     from questionnaires.spreadsheets import OLE_MAGIC
 
     assert ".xlsx" in refusal_of(OLE_MAGIC + b"\x00" * 4096)
+
+
+def test_a_csv_header_of_millions_of_columns_is_refused_before_it_is_split():
+    data = b"beneficiary;wave;answered_on" + b";" * 5_000_000 + b"\n"
+    assert "colonnes" in refusal_of(data)
+
+
+def test_a_csv_row_wider_than_the_limit_is_refused_with_its_line():
+    from questionnaires.importing import ImportRefused, table_read_upload
+
+    data = b"beneficiary;wave;answered_on;Q01\nB-1;1;2024-01-15;A\nB-2;1" + b";" * 300 + b"\n"
+    with pytest.raises(ImportRefused) as refusal:
+        table_read_upload(data)
+    assert refusal.value.problems[0].line == 3

@@ -184,6 +184,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Largest import accepted, in rows; the file size limit follows from it.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# Widest import accepted (CSV or .xlsx): 3 fixed columns and up to 200 items, with room.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=256)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -215,11 +217,11 @@ UPLOAD_KEEP_HOURS = env.int("UPLOAD_KEEP_HOURS", default=24)
 # Pending uploads kept per user at most; older ones are deleted when a new one arrives.
 UPLOAD_MAX_PENDING_PER_USER = env.int("UPLOAD_MAX_PENDING_PER_USER", default=5)
 # A spreadsheet is measured before it is opened (questionnaires/spreadsheets.py): what its zip
-# unpacks to, and the cells and columns its sheets span. The defaults let through 100,000
-# rows of 35 columns and refuse what would hold a worker for seconds and gigabytes.
+# unpacks to, the cells its sheets span and their columns (IMPORT_MAX_COLUMNS). The defaults
+# let through 100,000 rows of 35 columns and refuse what would hold a worker for seconds and
+# gigabytes.
 XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=4_000_000)
-XLSX_MAX_COLUMNS = env.int("XLSX_MAX_COLUMNS", default=256)
 
 # Computed impact reports are cached: in each process's memory by default, in Redis (shared
 # by every web worker and command) when REDIS_URL is set, e.g. redis://127.0.0.1:6379/0.
