@@ -29,7 +29,9 @@ def dimension_chart_svg(
 
     height = 1.0 + 0.55 * max(len(dimensions), 1)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart_id,
-                                "font.size": 10, "font.family": "sans-serif"}):
+                                "font.size": 10, "font.family": "sans-serif",
+                                # Dimension names are data: a "$" in one is not mathtext.
+                                "text.parse_math": False}):
         figure = Figure(figsize=(7.2, height), layout="constrained")
         axes = figure.add_subplot()
         rows = list(range(len(dimensions)))[::-1]

@@ -109,8 +109,7 @@ class Beneficiary(models.Model):
 class PrivacyAction(models.Model):
     """A data-protection action on one person (export or erasure), kept as proof.
 
-    It holds no identifying data: the person's public id only, which no longer leads to a
-    name once they are erased.
+    It holds no identifying data: the person's public id only, cleared once they are erased.
     """
 
     class Kind(models.TextChoices):
@@ -122,7 +121,9 @@ class PrivacyAction(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="privacy_actions",
         verbose_name=_("organisation"),
     )
-    beneficiary_public_id = models.UUIDField(_("person's public id"))
+    # Cleared when the person is erased: the log then proves the erasure without pointing
+    # at whom it was about.
+    beneficiary_public_id = models.UUIDField(_("person's public id"), null=True, blank=True)
     kind = models.CharField(_("action"), max_length=24, choices=Kind.choices)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, PrivacyAction
 from organisations.models import Organisation
+from questionnaires.importing import pending_uploads_purge
 from questionnaires.models import Answer, Response
 
 ANONYMOUS_PREFIX = "ANON-"
+ERASED = "—"  # what the admin log shows of an object erased with its person
 # Fields that could point at the person; cleared by an erasure that keeps the answers.
 IDENTIFYING_FIELDS = {"first_name": "", "last_name": "", "birth_year": None, "gender": "",
-                      "education_level": ""}
+                      "education_level": "", "programme": "", "counsellor": None,
+                      "exit_reason": ""}
 
 
 def _history(records) -> list[dict]:
@@ -88,40 +93,93 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _month(value: dt.date | None) -> dt.date | None:
+    return value.replace(day=1) if value else None
+
+
+def _month_time(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(day=1, hour=0, minute=0, second=0, microsecond=0) if value else None
+
+
+def _admin_log_scrub(*, model, object_ids: list[int], representation: str) -> None:
+    """Admin log entries about these objects keep their action and date, not their names."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id__in=[str(pk) for pk in object_ids],
+    ).update(object_repr=representation, change_message="")
+
+
 @transaction.atomic
 def beneficiary_erase(
     *, beneficiary: Beneficiary, performed_by: AbstractBaseUser | None, keep_answers: bool
 ) -> PrivacyAction:
     """Erase the person (the right to erasure).
 
-    With ``keep_answers`` their answers stay, under a random code and without anything that
-    points at them, so that the organisation's statistics do not change; otherwise
-    everything goes, responses and answers included. Past versions in the audit trail go too,
-    since they hold the same data.
+    With ``keep_answers`` their answers stay so that the organisation's statistics do not
+    change, but nothing leads back to them: a random code and a new public id (old links
+    show nothing), no programme nor counsellor, dates kept to the month only, no exit reason,
+    answers no longer signed by whoever entered them. Otherwise everything goes, responses
+    and answers included.
+
+    Either way the audit trail loses the person's past versions, the admin log their names,
+    the privacy log their old public id, and the organisation's uploads waiting for
+    confirmation (which may name them) are deleted.
     """
-    public_id, organisation = beneficiary.public_id, beneficiary.organisation
+    old_public_id, organisation = beneficiary.public_id, beneficiary.organisation
+    beneficiary_id = beneficiary.pk
+    response_ids = list(beneficiary.responses.values_list("id", flat=True))
+    answer_ids = list(Answer.objects.filter(response_id__in=response_ids)
+                      .values_list("id", flat=True))
     if keep_answers:
         for name, value in IDENTIFYING_FIELDS.items():
             setattr(beneficiary, name, value)
         beneficiary.code = f"{ANONYMOUS_PREFIX}{uuid.uuid4().hex[:10].upper()}"
+        beneficiary.public_id = uuid.uuid4()
+        beneficiary.entry_date = _month(beneficiary.entry_date)
+        beneficiary.exit_date = _month(beneficiary.exit_date)
         beneficiary.save()
+        Beneficiary.objects.filter(pk=beneficiary_id).update(
+            created_at=_month_time(beneficiary.created_at),
+            updated_at=_month_time(beneficiary.created_at))
         latest = beneficiary.history.latest()
         beneficiary.history.exclude(pk=latest.pk).delete()
+        beneficiary.history.filter(pk=latest.pk).update(
+            created_at=_month_time(beneficiary.created_at), history_user=None,
+            history_date=_month_time(latest.history_date), history_change_reason=None)
+        responses = list(Response.objects.filter(id__in=response_ids))
+        for response in responses:
+            response.public_id = uuid.uuid4()
+            response.answered_on = _month(response.answered_on)
+            response.entered_by = None
+            response.created_at = _month_time(response.created_at)
+            response.updated_at = response.created_at
+        # bulk_update writes no history and leaves updated_at as set here.
+        Response.objects.bulk_update(responses, ["public_id", "answered_on", "entered_by",
+                                                 "created_at", "updated_at"])
+        _admin_log_scrub(model=Beneficiary, object_ids=[beneficiary_id],
+                         representation=str(beneficiary))
+        _admin_log_scrub(model=Response, object_ids=response_ids,
+                         representation=str(beneficiary))
         kind = PrivacyAction.Kind.ERASE_KEEP_ANSWERS
     else:
-        response_ids = list(beneficiary.responses.values_list("id", flat=True))
-        beneficiary_id = beneficiary.pk
-        # Deleting records "deleted" versions in the audit trail: remove them afterwards.
+        # Deleting records "deleted" versions in the audit trail: removed below with the rest.
         Answer.objects.filter(response_id__in=response_ids).delete()
         Response.objects.filter(id__in=response_ids).delete()
         beneficiary.delete()
-        Answer.history.filter(response_id__in=response_ids).delete()
-        Response.history.filter(id__in=response_ids).delete()
         Beneficiary.history.filter(id=beneficiary_id).delete()
+        _admin_log_scrub(model=Beneficiary, object_ids=[beneficiary_id],
+                         representation=ERASED)
+        _admin_log_scrub(model=Response, object_ids=response_ids, representation=ERASED)
         kind = PrivacyAction.Kind.ERASE_ALL
-    return PrivacyAction.objects.create(
-        organisation=organisation, beneficiary_public_id=public_id, kind=kind,
-        performed_by=performed_by)
+    Response.history.filter(id__in=response_ids).delete()
+    Answer.history.filter(response_id__in=response_ids).delete()
+    _admin_log_scrub(model=Answer, object_ids=answer_ids, representation=ERASED)
+    PrivacyAction.objects.filter(beneficiary_public_id=old_public_id).update(
+        beneficiary_public_id=None)
+    # Not deferred to the commit: a rolled-back erasure only costs someone an upload again.
+    pending_uploads_purge(organisation_id=organisation.pk)
+    return PrivacyAction.objects.create(organisation=organisation, kind=kind,
+                                        beneficiary_public_id=None, performed_by=performed_by)
 
 
 def beneficiaries_past_retention(

@@ -70,11 +70,13 @@ def questionnaire_create(*, organisation: Organisation, code: str, title: str) -
     return questionnaire
 
 
-def definition_apply(*, questionnaire: Questionnaire, definition: Definition) -> Questionnaire:
+def definition_apply(*, questionnaire: Questionnaire, definition: Definition,
+                     confirm_meaning_unchanged: bool = False) -> Questionnaire:
     """Check and write an edited definition of ``questionnaire``; DefinitionInvalid says why not.
 
     Nothing is written when it is refused, whether the definition breaks formats.md §1 or
-    would change what existing answers mean.
+    would change what existing answers mean. Rewording answered items or choices needs
+    ``confirm_meaning_unchanged`` (else MeaningConfirmationNeeded lists the changes).
     """
     if definition.code != questionnaire.code:
         raise DefinitionInvalid([
@@ -82,7 +84,8 @@ def definition_apply(*, questionnaire: Questionnaire, definition: Definition) ->
             % {"code": definition.code}
         ])
     loaded, _created = questionnaire_load(
-        organisation=questionnaire.organisation, definition=definition_checked(definition)
+        organisation=questionnaire.organisation, definition=definition_checked(definition),
+        confirm_meaning_unchanged=confirm_meaning_unchanged,
     )
     return loaded
 

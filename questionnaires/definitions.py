@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -9,7 +10,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 MAX_ITEMS = 200
+# A definition nests 4 levels (object → scales → list → choice); 20 leaves room for any
+# honest file while keeping the JSON decoder far from Python's recursion limit.
+MAX_JSON_DEPTH = 20
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class DefinitionInvalid(Exception):
@@ -49,6 +55,38 @@ class Definition:
     waves: tuple[WaveDef, ...]
     scales: dict[str, tuple[ChoiceDef, ...]]
     items: tuple[ItemDef, ...]
+
+
+def definition_json_load(text: str) -> object:
+    """Decode a definition file's JSON, refusing a nesting deeper than MAX_JSON_DEPTH.
+
+    ``json.loads`` recurses once per ``[`` or ``{``: ``[`` × 100,000 would raise a
+    RecursionError (a 500) instead of a message, so the depth is measured first, strings
+    left aside. Raises DefinitionInvalid (also for text that is not JSON).
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            raise DefinitionInvalid([
+                _("The file nests lists or objects more than %(max)d levels deep: it is not a "
+                  "questionnaire definition (exchange formats, § 1).") % {"max": MAX_JSON_DEPTH}
+            ])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DefinitionInvalid([
+            _("This file is not a JSON definition (UTF-8 text in the format of the exchange "
+              "formats, § 1).") + " " + _("The first error is at line %(line)d, column "
+                                         "%(column)d.") % {"line": error.lineno,
+                                                           "column": error.colno}
+        ]) from None
+    except (ValueError, RecursionError):
+        raise DefinitionInvalid([
+            _("This file is not a JSON definition (UTF-8 text in the format of the exchange "
+              "formats, § 1).")
+        ]) from None
 
 
 def _text(value, *, where: str, problems: list[str], max_length: int) -> str:

@@ -31,6 +31,7 @@ from beneficiaries.models import Beneficiary
 from questionnaires.audit import history_bulk_record
 from questionnaires.bulk import rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+from questionnaires.spreadsheets import SpreadsheetRefused, workbook_size_check
 from reports.cache import report_version_bump
 
 FIXED_COLUMNS = ("beneficiary", "wave", "answered_on")
@@ -87,6 +88,13 @@ class Table:
     rows: list[tuple[int, list[str]]]
 
 
+def too_many_columns(count: int, *, line: int) -> Problem:
+    return Problem(
+        _("the file has %(count)s columns; at most %(max)s are read (3 columns and one per "
+          "item). Delete the columns beyond the last item.")
+        % {"count": count, "max": settings.IMPORT_MAX_COLUMNS}, line=line)
+
+
 def table_read_csv(data: bytes) -> Table:
     """Decode a CSV file: UTF-8 with or without BOM, ``;`` or ``,`` detected from the header."""
     try:
@@ -101,6 +109,10 @@ def table_read_csv(data: bytes) -> Table:
         raise ImportRefused([Problem(_("This is not a CSV file (it holds binary data)."))])
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    max_columns = settings.IMPORT_MAX_COLUMNS
+    if first_line.count(delimiter) >= max_columns:
+        # Refused before parsing: a 20 MB line of ";" is 20 million columns (half a GB).
+        raise ImportRefused([too_many_columns(first_line.count(delimiter) + 1, line=1)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -108,6 +120,8 @@ def table_read_csv(data: bytes) -> Table:
     max_rows = settings.IMPORT_MAX_ROWS
     try:
         for cells in reader:
+            if len(cells) > max_columns:
+                raise ImportRefused([too_many_columns(len(cells), line=reader.line_num)])
             if header is None:
                 header = [cell.strip() for cell in cells]
             elif any(cell.strip() for cell in cells):
@@ -491,10 +505,11 @@ def _xlsx_cell(value: object) -> str:
 
 
 def table_read_xlsx(data: bytes) -> Table:
-    """Read the first sheet of an .xlsx (or .ods, .xls) workbook with python-calamine."""
+    """Read the first sheet of an .xlsx workbook with python-calamine, once measured."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
+        workbook_size_check(data)  # before calamine builds its grid of every cell
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = next(
             (workbook.get_sheet_by_name(meta.name) for meta in workbook.sheets_metadata
@@ -503,6 +518,8 @@ def table_read_xlsx(data: bytes) -> Table:
             None,
         )
         rows_iter = iter(sheet.iter_rows()) if sheet is not None else iter(())
+    except SpreadsheetRefused as refusal:
+        raise ImportRefused([Problem(refusal.message)]) from None
     except Exception:  # calamine raises several kinds of errors for a damaged or foreign file
         raise ImportRefused([Problem(_(
             "This file cannot be read as a spreadsheet. Upload a CSV file (UTF-8, “;” or “,” "
@@ -563,9 +580,12 @@ def table_read_upload(data: bytes, *, max_bytes: int | None = None) -> Table:
 
 
 # An upload waits between its preview and the user's confirmation as a file named by a random
-# token; taking it renames it first, so that a second confirmation finds nothing to import.
+# token, its organisation and its owner (so that a user's pile can be capped and an erasure can
+# discard what might name the person); taking it renames it first, so that a second
+# confirmation finds nothing to import. Nothing else keeps uploaded files.
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_PENDING_NAME = re.compile(r"^([A-Za-z0-9_-]{43})\.(\d+)\.(\d+)\.upload$")
 
 
 def _pending_dir() -> Path:
@@ -574,18 +594,33 @@ def _pending_dir() -> Path:
     return folder
 
 
-def pending_upload_save(data: bytes) -> str:
-    """Keep an uploaded file until it is confirmed; return its token."""
+def _pending_files(folder: Path) -> list[tuple[Path, int, int, float]]:
+    """(path, organisation id, user id, modification time) of every pending upload."""
+    files = []
+    for path in folder.iterdir():
+        match = _PENDING_NAME.match(path.name)
+        if match is not None:
+            with contextlib.suppress(OSError):
+                files.append((path, int(match[2]), int(match[3]), path.stat().st_mtime))
+    return files
+
+
+def pending_upload_save(data: bytes, *, organisation_id: int, user_id: int) -> str:
+    """Keep an uploaded file until it is confirmed; return its token.
+
+    The user's older pending uploads beyond UPLOAD_MAX_PENDING_PER_USER are deleted, and so
+    is every upload older than UPLOAD_KEEP_HOURS.
+    """
     folder = _pending_dir()
-    cutoff = time.time() - settings.UPLOAD_KEEP_HOURS * 3600
-    for stale in folder.glob("*.upload"):
-        with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
+    pending_uploads_purge()
     token = secrets.token_urlsafe(32)
-    path = folder / f"{token}.upload"
+    path = folder / f"{token}.{int(organisation_id)}.{int(user_id)}.upload"
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as stream:
         stream.write(data)
+    own = sorted((f for f in _pending_files(folder) if f[2] == user_id and f[0] != path),
+                 key=lambda f: f[3])
+    for stale, *_rest in own[:max(0, len(own) + 1 - settings.UPLOAD_MAX_PENDING_PER_USER)]:
+        stale.unlink(missing_ok=True)
     return token
 
 
@@ -595,11 +630,48 @@ def pending_upload_take(token: str) -> bytes | None:
         return None
     folder = _pending_dir()
     claimed = folder / f"{token}.{secrets.token_hex(8)}.taken"
-    try:
-        os.rename(folder / f"{token}.upload", claimed)
-    except FileNotFoundError:
-        return None
-    try:
-        return claimed.read_bytes()
-    finally:
-        claimed.unlink(missing_ok=True)
+    for path in folder.glob(f"{token}.*.upload"):
+        try:
+            os.rename(path, claimed)
+        except FileNotFoundError:
+            continue
+        try:
+            return claimed.read_bytes()
+        finally:
+            claimed.unlink(missing_ok=True)
+    return None
+
+
+def pending_upload_discard(token: str) -> None:
+    """Delete the file kept under ``token`` (the upload was cancelled or forgotten)."""
+    if isinstance(token, str) and _TOKEN.match(token):
+        for path in _pending_dir().glob(f"{token}.*.upload"):
+            path.unlink(missing_ok=True)
+
+
+def pending_uploads_purge(*, organisation_id: int | None = None,
+                          older_than_hours: float | None = None) -> int:
+    """Delete pending uploads: those older than ``older_than_hours`` (UPLOAD_KEEP_HOURS by
+    default), or, given ``organisation_id``, every one of that organisation. Returns how
+    many files were deleted (half-taken files of a killed worker included)."""
+    folder = _pending_dir()
+    hours = settings.UPLOAD_KEEP_HOURS if older_than_hours is None else older_than_hours
+    cutoff = time.time() - hours * 3600
+    deleted = 0
+    for path, organisation, _user, modified in _pending_files(folder):
+        if (organisation == organisation_id) if organisation_id is not None else (
+                modified < cutoff):
+            path.unlink(missing_ok=True)
+            deleted += 1
+    for path in folder.glob("*.taken"):
+        with contextlib.suppress(OSError):
+            if organisation_id is not None or path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+    for path in folder.glob("*.upload"):  # named before uploads carried their owner
+        with contextlib.suppress(OSError):
+            if not _PENDING_NAME.match(path.name) and (
+                    organisation_id is not None or path.stat().st_mtime < cutoff):
+                path.unlink()
+                deleted += 1
+    return deleted

@@ -30,6 +30,8 @@ class Questionnaire(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Definitions keep their history (who, when, old → new), shown on the history page.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation", "code"]
@@ -62,6 +64,7 @@ class Wave(models.Model):
         default=0,
         help_text=_("Counted from the beneficiary's first response (wave 1)."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["questionnaire", "number"]
@@ -86,6 +89,7 @@ class Scale(models.Model):
         verbose_name=_("questionnaire"),
     )
     key = models.SlugField(_("key"), max_length=64)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["questionnaire", "key"]
@@ -111,6 +115,7 @@ class Choice(models.Model):
     label = models.CharField(_("label"), max_length=200)
     score = models.FloatField(_("score"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scale", "order", "id"]
@@ -137,6 +142,7 @@ class Item(models.Model):
         Scale, on_delete=models.PROTECT, related_name="items", verbose_name=_("scale")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["questionnaire", "order", "id"]

@@ -23,6 +23,7 @@ urlpatterns = [
     path(Q + "dimensions/deplacer/", views.dimension_move, name="dimension_move"),
     path(Q + "publier/", views.questionnaire_publish, name="publish"),
     path(Q + "apercu/", views.questionnaire_preview, name="preview"),
+    path(Q + "historique/", views.questionnaire_history, name="history"),
     path(Q + "definition.json", views.definition_download, name="definition_download"),
     path(Q + "reponses/importer/", views.responses_upload, name="upload"),
     path(Q + "reponses/importer/confirmer/", views.responses_upload_confirm,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -16,13 +17,20 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisations.access import get_membership, questionnaires_for
 from organisations.models import Role
 from questionnaires import builder, exports
-from questionnaires.definitions import DefinitionInvalid, ItemDef, definition_dump, definition_parse
+from questionnaires.definitions import (
+    DefinitionInvalid,
+    ItemDef,
+    definition_dump,
+    definition_json_load,
+    definition_parse,
+)
 from questionnaires.forms import (
     ChoiceFormSet,
     DefinitionUploadForm,
@@ -33,8 +41,10 @@ from questionnaires.forms import (
     TitleForm,
     WaveFormSet,
 )
+from questionnaires.history import definition_history
 from questionnaires.importing import (
     ImportRefused,
+    pending_upload_discard,
     pending_upload_save,
     pending_upload_take,
     responses_check,
@@ -42,7 +52,7 @@ from questionnaires.importing import (
     table_read_upload,
 )
 from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import questionnaire_load
+from questionnaires.services import MeaningConfirmationNeeded, questionnaire_load
 
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
 AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
@@ -54,18 +64,24 @@ def _questionnaire(membership, public_id):
     return get_object_or_404(questionnaires_for(membership), public_id=public_id)
 
 
+def _meaning_confirmed(request) -> bool:
+    """The user ticked "the meaning is unchanged" for rewordings of answered items/choices."""
+    return request.POST.get("confirm_meaning_unchanged") == "on"
+
+
 def _refused(request, problems: list[str]) -> None:
     for problem in problems:
         messages.error(request, problem)
 
 
-def _download(content, *, questionnaire, suffix: str, content_type: str):
-    stamp = timezone.localdate().isoformat()
-    name = f"{questionnaire.organisation.slug}-{questionnaire.code}-{suffix}-{stamp}"
+def _download(content, *, questionnaire, kind: str, extension: str, content_type: str):
+    """An attachment named ``<questionnaire>-<kind>-<date>.<ext>``, so that a double click
+    opens it in Excel or SPSS; never kept in a cache (it holds personal data)."""
+    name = f"{questionnaire.code}-{kind}-{timezone.localdate().isoformat()}.{extension}"
     response = (StreamingHttpResponse(content, content_type=content_type)
                 if not isinstance(content, bytes)
                 else HttpResponse(content, content_type=content_type))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -111,25 +127,28 @@ def definition_import(request, org_slug):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     form = DefinitionUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    meaning_changes: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            raw = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+            raw = definition_json_load(form.cleaned_data["file"].read().decode("utf-8-sig"))
+            questionnaire, created = questionnaire_load(
+                organisation=membership.organisation, definition=definition_parse(raw),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
+        except UnicodeDecodeError:
             problems = [_("This file is not a JSON definition (UTF-8 text in the format of the "
                           "exchange formats, § 1).")]
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
+        except DefinitionInvalid as refusal:
+            problems = refusal.problems
         else:
-            try:
-                questionnaire, created = questionnaire_load(
-                    organisation=membership.organisation, definition=definition_parse(raw))
-            except DefinitionInvalid as refusal:
-                problems = refusal.problems
-            else:
-                message = (_("The questionnaire “%(code)s” was created.") if created
-                           else _("The questionnaire “%(code)s” was updated."))
-                messages.success(request, message % {"code": questionnaire.code})
-                return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
+            message = (_("The questionnaire “%(code)s” was created.") if created
+                       else _("The questionnaire “%(code)s” was updated."))
+            messages.success(request, message % {"code": questionnaire.code})
+            return redirect("questionnaires:builder", org_slug, questionnaire.public_id)
     return render(request, "questionnaires/definition_import.html",
-                  {"form": form, "problems": problems, "org_slug": org_slug})
+                  {"form": form, "problems": problems, "org_slug": org_slug,
+                   "meaning_changes": meaning_changes})
 
 
 @login_required
@@ -138,7 +157,7 @@ def definition_download(request, org_slug, public_id):
     questionnaire = _questionnaire(membership, public_id)
     data = definition_dump(builder.definition_of(questionnaire))
     content = json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n"
-    return _download(content, questionnaire=questionnaire, suffix="definition.json",
+    return _download(content, questionnaire=questionnaire, kind="definition", extension="json",
                      content_type="application/json; charset=utf-8")
 
 
@@ -217,13 +236,17 @@ def scale_edit(request, org_slug, public_id, key=None):
                   "score": int(c.score) if c.score is not None and c.score.is_integer()
                   else c.score}
                  for position, c in enumerate(current, start=1)])
+    meaning_changes: list[str] = []
     if request.method == "POST" and scale_form.is_valid() and formset.is_valid():
         try:
             builder.definition_apply(
                 questionnaire=questionnaire,
                 definition=builder.definition_with_scale(
                     definition, old_key=key, key=scale_form.cleaned_data["key"],
-                    choices=formset.choices()))
+                    choices=formset.choices()),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
         except DefinitionInvalid as refusal:
             scale_form.add_error(None, refusal.problems)
         else:
@@ -232,7 +255,7 @@ def scale_edit(request, org_slug, public_id, key=None):
             return redirect("questionnaires:builder", org_slug, public_id)
     return render(request, "questionnaires/scale_form.html", {
         "questionnaire": questionnaire, "key": key, "scale_form": scale_form,
-        "formset": formset,
+        "formset": formset, "meaning_changes": meaning_changes,
         "users": [i.code for i in definition.items if i.scale == key] if key else [],
     })
 
@@ -266,13 +289,17 @@ def item_edit(request, org_slug, public_id):
                 "scale": current.scale} if current else
                {"dimension": request.GET.get("dimension", "")})
     form = ItemForm(request.POST or None, initial=initial, definition=definition)
+    meaning_changes: list[str] = []
     if request.method == "POST" and form.is_valid():
         item = ItemDef(**{name: form.cleaned_data[name].strip()
                           for name in ("code", "text", "dimension", "scale")})
         try:
             builder.definition_apply(
                 questionnaire=questionnaire,
-                definition=builder.definition_with_item(definition, old_code=code, item=item))
+                definition=builder.definition_with_item(definition, old_code=code, item=item),
+                confirm_meaning_unchanged=_meaning_confirmed(request))
+        except MeaningConfirmationNeeded as refusal:
+            meaning_changes = refusal.problems
         except DefinitionInvalid as refusal:
             form.add_error(None, refusal.problems)
         else:
@@ -280,6 +307,7 @@ def item_edit(request, org_slug, public_id):
             return redirect("questionnaires:builder", org_slug, public_id)
     return render(request, "questionnaires/item_form.html", {
         "questionnaire": questionnaire, "form": form, "code": code,
+        "meaning_changes": meaning_changes,
         "answered": code is not None and Answer.objects.filter(
             item__questionnaire=questionnaire, item__code=code).exists(),
     })
@@ -300,6 +328,16 @@ def item_delete(request, org_slug, public_id):
     else:
         messages.success(request, _("The item %(code)s was removed.") % {"code": code})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+@login_required
+def questionnaire_history(request, org_slug, public_id):
+    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    questionnaire = _questionnaire(membership, public_id)
+    return render(request, "questionnaires/history.html", {
+        "questionnaire": questionnaire,
+        "entries": definition_history(questionnaire=questionnaire),
+    })
 
 
 def _step(request) -> int:
@@ -394,11 +432,15 @@ def responses_upload(request, org_slug, public_id):
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            token = pending_upload_save(data)
+            token = pending_upload_save(data, organisation_id=membership.organisation_id,
+                                        user_id=request.user.pk)
+            # Not the file's name: it may name a person, and sessions outlive erasures.
             pending = {**_pending(request), token: {
-                "questionnaire": str(questionnaire.public_id), "update": update,
-                "name": form.cleaned_data["file"].name[:200]}}
-            request.session[PENDING_KEY] = dict(list(pending.items())[-5:])
+                "questionnaire": str(questionnaire.public_id), "update": update}}
+            keep = settings.UPLOAD_MAX_PENDING_PER_USER
+            for forgotten in list(pending)[:-keep]:
+                pending_upload_discard(forgotten)
+            request.session[PENDING_KEY] = dict(list(pending.items())[-keep:])
             return render(request, "questionnaires/upload_preview.html", {
                 "questionnaire": questionnaire, "plan": plan, "token": token,
                 "update": update, "name": form.cleaned_data["file"].name,
@@ -459,7 +501,7 @@ def export_wide_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.wide_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.csv",
+                     questionnaire=questionnaire, kind="reponses", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -468,7 +510,7 @@ def export_long_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.long_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses-long.csv",
+                     questionnaire=questionnaire, kind="reponses-long", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -480,7 +522,8 @@ def export_xlsx(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.xlsx", content_type=XLSX)
+                     questionnaire=questionnaire, kind="reponses", extension="xlsx",
+                     content_type=XLSX)
 
 
 @login_required
@@ -488,7 +531,7 @@ def export_sav(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.sav_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="reponses.sav",
+                     questionnaire=questionnaire, kind="reponses", extension="sav",
                      content_type="application/x-spss-sav")
 
 
@@ -497,7 +540,7 @@ def export_aggregate_csv(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="agregats.csv",
+                     questionnaire=questionnaire, kind="agregats", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
@@ -506,4 +549,5 @@ def export_aggregate_xlsx(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, suffix="agregats.xlsx", content_type=XLSX)
+                     questionnaire=questionnaire, kind="agregats", extension="xlsx",
+                     content_type=XLSX)

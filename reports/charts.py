@@ -9,11 +9,12 @@ The functions take values already prepared by reports/presentation.py and transl
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -31,7 +32,21 @@ matplotlib.rcParams.update({
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "hatch.linewidth": 0.6,
+    # Item texts and dimension names are data: "10$ / h^$2" must print as typed, not be
+    # parsed as mathtext (which raises on it and would fail the whole dashboard).
+    "text.parse_math": False,
 })
+
+
+def _plain_text(build: Callable[..., str]) -> Callable[..., str]:
+    """Build the chart with mathtext off, whatever the process-wide settings became since."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return build(*args, **kwargs)
+
+    return wrapper
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -106,6 +121,7 @@ class FunnelStep:
     percent: float  # of the first step
 
 
+@_plain_text
 def funnel_chart(steps: Sequence[FunnelStep], *, chart_id: str, title: str,
                  description: str, count_label: str) -> str:
     """Horizontal bars, one per step of the funnel, hatched differently, counts at their end."""
@@ -151,6 +167,7 @@ class DimensionSeries:
     score_max: float
 
 
+@_plain_text
 def dimensions_chart(series: Sequence[DimensionSeries], *, chart_id: str, title: str,
                      description: str, y_label: str, columns: int = 4) -> str:
     """Small multiples: per dimension, the mean score at each wave with its 95 % interval."""
@@ -206,6 +223,7 @@ class RankingBar:
     mark: str  # significance code or ""
 
 
+@_plain_text
 def ranking_chart(bars: Sequence[RankingBar], *, chart_id: str, title: str,
                   description: str, improved_label: str, worsened_label: str,
                   axis_label: str) -> str:

@@ -108,7 +108,8 @@ def test_wording_of_an_answered_item_can_be_corrected(questionnaire):
         definition, old_code="Q01",
         item=ItemDef(code="Q01", text="Nouveau texte ?", dimension="Projet personnel",
                      scale="capacite"))
-    builder.definition_apply(questionnaire=questionnaire, definition=edited)
+    builder.definition_apply(questionnaire=questionnaire, definition=edited,
+                             confirm_meaning_unchanged=True)
     assert questionnaire.items.get(code="Q01").text == "Nouveau texte ?"
 
 

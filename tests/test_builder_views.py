@@ -240,7 +240,8 @@ def test_the_wording_of_an_answered_item_can_still_be_corrected(client, question
     client.force_login(manager.user)
     response = client.post(url("item_edit", questionnaire) + "?code=Q01", {
         "code": "Q01", "text": "Vous sentez-vous capable d’avancer sur votre projet ?",
-        "dimension": "Projet personnel", "scale": "capacite"})
+        "dimension": "Projet personnel", "scale": "capacite",
+        "confirm_meaning_unchanged": "on"})
     assert response.status_code == 302
     assert questionnaire.items.get(code="Q01").text.endswith("votre projet ?")
 

@@ -25,7 +25,7 @@ def test_each_export_downloads_as_a_named_file(client, questionnaire, director, 
     response = client.get(url(name, questionnaire))
     assert response["Content-Type"].startswith(kind)
     assert response["Content-Disposition"].startswith(
-        f'attachment; filename="cisp-liege-{questionnaire.code}-')
+        f'attachment; filename="{questionnaire.code}-')
     assert response["Cache-Control"] == "no-store"
     assert body(response)
 

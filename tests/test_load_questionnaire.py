@@ -66,7 +66,9 @@ def test_it_corrects_wording_of_a_questionnaire_with_answers(
     answer_once(questionnaire)
     spec_definition["items"][0]["text"] = "Vous sentez-vous capable d'avancer sur votre projet ?"
     spec_definition["scales"]["capacite"][0]["label"] = "Oui, seul·e"
-    load(write_file, spec_definition, questionnaire.organisation.slug)
+    path = write_file("definition.json", json.dumps(spec_definition, ensure_ascii=False))
+    call_command("load_questionnaire", str(path), organisation=questionnaire.organisation.slug,
+                 confirm_meaning_unchanged=True)
     assert questionnaire.items.get(code="Q01").text.endswith("votre projet ?")
     assert Choice.objects.get(scale__questionnaire=questionnaire, code="A").label == "Oui, seul·e"
 

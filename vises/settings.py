@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages and downloads hold personal data: never kept by a browser or proxy cache.
+    "vises.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,8 +109,21 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool(
-    "BEHIND_PROXY", default=False) else ["REMOTE_ADDR"]
+# Behind reverse proxies every request comes from the last proxy's address: failures must be
+# counted per client, read from X-Forwarded-For by django-ipware. PROXY_COUNT is the number of
+# reverse proxies in front of Django (nginx alone: 1); BEHIND_PROXY=on is the older spelling
+# of 1. The client is the address the outermost of OUR proxies appended, so whatever a client
+# writes into the header itself is ignored. The last proxy's address is REMOTE_ADDR and not
+# in the header, hence ipware's count of proxies listed in it is PROXY_COUNT - 1.
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
+if PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    # Longer chains (a client's own proxy, or a forged header) are allowed; the position
+    # counted from our end decides.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Scripts only from our own static files; styles may be inline because the server-side SVG
 # charts carry style attributes. Enforced in development too, so that tests catch violations.
@@ -169,6 +184,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Largest import accepted, in rows; the file size limit follows from it.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# Widest import accepted (CSV or .xlsx): 3 fixed columns and up to 200 items, with room.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=256)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -197,6 +214,14 @@ UPLOAD_PENDING_DIR = env.path(
     "UPLOAD_PENDING_DIR", default=str(Path(tempfile.gettempdir()) / "vises-uploads")
 )
 UPLOAD_KEEP_HOURS = env.int("UPLOAD_KEEP_HOURS", default=24)
+# Pending uploads kept per user at most; older ones are deleted when a new one arrives.
+UPLOAD_MAX_PENDING_PER_USER = env.int("UPLOAD_MAX_PENDING_PER_USER", default=5)
+# A spreadsheet is measured before it is opened (questionnaires/spreadsheets.py): what its zip
+# unpacks to, the cells its sheets span and their columns (IMPORT_MAX_COLUMNS). The defaults
+# let through 100,000 rows of 35 columns and refuse what would hold a worker for seconds and
+# gigabytes.
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=4_000_000)
 
 # Computed impact reports are cached: in each process's memory by default, in Redis (shared
 # by every web worker and command) when REDIS_URL is set, e.g. redis://127.0.0.1:6379/0.
