@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
 from questionnaires.models import Item
+from questionnaires.responses import state_unsign
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -169,6 +170,9 @@ class ResponseEntryForm(forms.Form):
                                   validators=[_not_in_future])
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     response = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The response's version and values when the form was opened (optimistic concurrency).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     allow_unanswered = forms.BooleanField(
         label=_("Save with the items left unanswered"), required=False)
 
@@ -197,8 +201,18 @@ class ResponseEntryForm(forms.Form):
         data = self.data if self.is_bound else self.initial
         return [item for item in self.items if not data.get(item_field_name(item))]
 
+    def clean_shown(self) -> dict:
+        state = state_unsign(self.cleaned_data["shown"])
+        if state is None:
+            raise forms.ValidationError(_("The form has expired: reload the page."),
+                                        code="expired")
+        return state
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("response") and cleaned.get("version") is None:
+            self.add_error("version", forms.ValidationError(
+                _("The form has expired: reload the page."), code="expired"))
         missing = [item for item in self.items
                    if not cleaned.get(item_field_name(item))
                    and item_field_name(item) not in self.errors]
