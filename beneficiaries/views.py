@@ -67,6 +67,7 @@ from organisations.access import (
     questionnaires_for,
     responses_for,
 )
+from organisations.kept import form_take, login_required_keeping_form
 from organisations.models import Role
 from questionnaires.models import Questionnaire
 from questionnaires.responses import (
@@ -231,7 +232,7 @@ def beneficiary_exit(request, org_slug, public_id):
                   {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
 
 
-@login_required
+@login_required_keeping_form
 @require_http_methods(["GET", "POST"])
 def response_entry(request, org_slug, public_id, questionnaire_id, number):
     """One wave of a questionnaire for one person: an empty form, or the saved response."""
@@ -268,7 +269,13 @@ def response_entry(request, org_slug, public_id, questionnaire_id, number):
             form = ResponseEntryForm(_entry_conflict_data(request.POST, result, items),
                                      items=items)
     else:
-        form = ResponseEntryForm(initial=_entry_initial(saved, items), items=items)
+        # Typed before the session ended (organisations/kept.py): shown again, not saved.
+        restored = form_take(user=request.user, path=request.path)
+        form = ResponseEntryForm(initial=restored or _entry_initial(saved, items), items=items)
+        if restored:
+            messages.warning(request, _(
+                "Your answers typed before your session expired are back in the form. They "
+                "are not saved yet: check them, then save."))
     conflict = _entry_conflict_context(result, items)
     return render(request, "beneficiaries/entry.html", {
         "beneficiary": beneficiary, "questionnaire": questionnaire, "wave": wave,
