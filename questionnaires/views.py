@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import get_membership, questionnaires_for
+from organisations.kept import form_take, login_required_keeping_form
 from organisations.models import Role
 from questionnaires import builder, exports
 from questionnaires.definitions import DefinitionInvalid, ItemDef, definition_dump, definition_parse
@@ -395,12 +398,13 @@ def responses_upload(request, org_slug, public_id):
             problems = refusal.problems
         else:
             token = pending_upload_save(data)
-            pending = {**_pending(request), token: {
-                "questionnaire": str(questionnaire.public_id), "update": update,
-                "name": form.cleaned_data["file"].name[:200]}}
+            entry = {"questionnaire": str(questionnaire.public_id), "update": update,
+                     "name": form.cleaned_data["file"].name[:200]}
+            pending = {**_pending(request), token: entry}
             request.session[PENDING_KEY] = dict(list(pending.items())[-5:])
             return render(request, "questionnaires/upload_preview.html", {
                 "questionnaire": questionnaire, "plan": plan, "token": token,
+                "ticket": _ticket_sign(request.user, token, entry),
                 "update": update, "name": form.cleaned_data["file"].name,
                 "beneficiaries_existing": len({row.code for row in plan.rows})
                 - len(plan.new_codes),
@@ -408,14 +412,44 @@ def responses_upload(request, org_slug, public_id):
     return _upload_page(request, questionnaire, form, problems)
 
 
-@login_required
-@require_POST
+# The preview's confirmation carries its pending upload, signed for its user, so that it still
+# works after the session ended and the user logged in again (the session's list is gone).
+_TICKET_SALT = "questionnaires.upload.ticket"
+
+
+def _ticket_sign(user, token: str, entry: dict) -> str:
+    return signing.dumps({"user": user.pk, "token": token, **entry}, salt=_TICKET_SALT)
+
+
+def _ticket_entry(request, token: str) -> dict | None:
+    try:
+        ticket = signing.loads(request.POST.get("ticket", ""), salt=_TICKET_SALT,
+                               max_age=settings.UPLOAD_KEEP_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    if ticket.get("user") != request.user.pk or ticket.get("token") != token:
+        return None
+    return ticket
+
+
+@login_required_keeping_form
+@require_http_methods(["GET", "POST"])
 def responses_upload_confirm(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
+    if request.method == "GET":
+        # Back from the login page: the confirmation sent when the session had ended.
+        kept = form_take(user=request.user, path=request.path)
+        if kept is None:
+            messages.info(request, _("Nothing is waiting for confirmation here; upload the "
+                                     "file again if needed."))
+            return redirect("questionnaires:upload", org_slug, public_id)
+        return render(request, "questionnaires/upload_resume.html", {
+            "questionnaire": questionnaire, "kept": kept,
+            "entry": _ticket_entry_of(kept, request.user)})
     token = request.POST.get("token", "")
     pending = _pending(request)
-    entry = pending.pop(token, None)
+    entry = pending.pop(token, None) or _ticket_entry(request, token)
     request.session[PENDING_KEY] = pending
     data = None
     if entry is not None and entry["questionnaire"] == str(questionnaire.public_id):
@@ -439,6 +473,14 @@ def responses_upload_confirm(request, org_slug, public_id):
         "beneficiaries": result.beneficiaries_created, "created": result.responses_created,
         "updated": result.responses_updated, "answers": result.answers_written})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _ticket_entry_of(kept: dict, user) -> dict | None:
+    try:
+        ticket = signing.loads(kept.get("ticket", ""), salt=_TICKET_SALT)
+    except signing.BadSignature:
+        return None
+    return ticket if ticket.get("user") == user.pk else None
 
 
 # -- Exports -----------------------------------------------------------------------------------
