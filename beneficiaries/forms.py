@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
+from beneficiaries.services import record_state_unsign
 from questionnaires.models import Item
 from questionnaires.responses import state_unsign
 
@@ -94,6 +95,9 @@ class BeneficiaryForm(forms.ModelForm):
     birth_year = forms.IntegerField(
         label=_("Birth year"), required=False,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    # The record's version and values when an edit form was opened (optimistic concurrency).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Beneficiary
@@ -121,6 +125,17 @@ class BeneficiaryForm(forms.ModelForm):
                 _("The code “%(code)s” is already used by another person of the organisation."),
                 code="taken", params={"code": code})
         return code
+
+    def clean_shown(self) -> dict | None:
+        return record_state_unsign(self.cleaned_data["shown"]) if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and (cleaned.get("shown") is None or cleaned.get("version") is None):
+            # Hidden fields show no error of their own: say it for the whole form.
+            self.add_error(None, forms.ValidationError(
+                _("The form has expired: reload the page."), code="expired"))
+        return cleaned
 
     def clean_entry_date(self) -> dt.date | None:
         entry_date = self.cleaned_data.get("entry_date")

@@ -55,10 +55,12 @@ from beneficiaries.selectors import (
     work_items_page,
 )
 from beneficiaries.services import (
+    RecordEditConflict,
     beneficiary_create,
     beneficiary_exit_cancel,
     beneficiary_exit_record,
     beneficiary_update,
+    record_state_sign,
 )
 from organisations.access import (
     PEOPLE_ROLES,
@@ -193,19 +195,59 @@ def beneficiary_edit(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
     people = beneficiaries_for(membership)
     beneficiary = get_object_or_404(people, public_id=public_id)
-    form = BeneficiaryForm(request.POST or None, instance=beneficiary, people=people,
-                           counsellors=counsellors_of(membership=membership))
+    options = {"people": people, "counsellors": counsellors_of(membership=membership)}
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary, **options, initial={
+        "version": beneficiary.version, "shown": record_state_sign(beneficiary)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         # The form has written its values on the instance: start again from the database.
         beneficiary.refresh_from_db()
-        changed = beneficiary_update(beneficiary=beneficiary, data=form.cleaned_data)
-        if changed:
-            messages.success(request, _("The changes have been saved."))
+        try:
+            changed = beneficiary_update(beneficiary=beneficiary, data=form.cleaned_data,
+                                         version=form.cleaned_data["version"],
+                                         shown=form.cleaned_data["shown"])
+        except RecordEditConflict as refusal:
+            # Nothing written: the form now edits the saved version, with what was typed.
+            beneficiary = refusal.current
+            conflict = _record_conflict(form, refusal)
+            form = BeneficiaryForm(_record_conflict_data(request.POST, refusal),
+                                   instance=beneficiary, **options)
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
-    return render(request, "beneficiaries/form.html",
-                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+            if changed:
+                messages.success(request, _("The changes have been saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+    return render(request, "beneficiaries/form.html", {
+        "form": form, "beneficiary": beneficiary, "org_slug": org_slug, "conflict": conflict})
+
+
+def _record_conflict_data(posted, refusal):
+    """The refused form as an edit of the saved version: typed changes kept, theirs taken in."""
+    data = posted.copy()
+    data.update({"version": refusal.current.version,
+                 "shown": record_state_sign(refusal.current)})
+    for diff in refusal.theirs_only:
+        data[diff.name] = diff.theirs
+    return data
+
+
+def _record_conflict(form, refusal) -> dict:
+    """Both values of each field changed both ways, as the page shows them."""
+
+    def shown(name, value):
+        field = form.fields[name]
+        labels = {str(key): label for key, label in getattr(field, "choices", [])}
+        return labels.get(value, value) if value else _("Not given")
+
+    who = refusal.changed_by
+    return {
+        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "rows": [{"name": d.name, "label": form.fields[d.name].label,
+                  "theirs": shown(d.name, d.theirs), "mine": shown(d.name, d.mine)}
+                 for d in refusal.conflicts],
+        "theirs_only": [form.fields[d.name].label for d in refusal.theirs_only],
+    }
 
 
 @login_required
