@@ -127,11 +127,17 @@ class BeneficiaryForm(forms.ModelForm):
         return code
 
     def clean_shown(self) -> dict | None:
-        return record_state_unsign(self.cleaned_data["shown"]) if self.instance.pk else None
+        if not self.instance.pk or not self.cleaned_data["shown"]:
+            return None
+        return record_state_unsign(self.cleaned_data["shown"]) or {"altered": True}
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and (cleaned.get("shown") is None or cleaned.get("version") is None):
+        # A client that sends no version (not our pages) edits the record as it is now.
+        sent = "shown" in self.data or "version" in self.data
+        if self.instance.pk and sent and (cleaned.get("shown") is None
+                                          or "altered" in cleaned["shown"]
+                                          or cleaned.get("version") is None):
             # Hidden fields show no error of their own: say it for the whole form.
             self.add_error(None, forms.ValidationError(
                 _("The form has expired: reload the page."), code="expired"))
@@ -225,9 +231,6 @@ class ResponseEntryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("response") and cleaned.get("version") is None:
-            self.add_error("version", forms.ValidationError(
-                _("The form has expired: reload the page."), code="expired"))
         missing = [item for item in self.items
                    if not cleaned.get(item_field_name(item))
                    and item_field_name(item) not in self.errors]

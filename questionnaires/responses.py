@@ -219,12 +219,13 @@ class VersionMoved(Exception):
 
 @transaction.atomic
 def response_update(
-    *, response: Response, version: int, shown: State, answered_on: dt.date,
+    *, response: Response, version: int | None, shown: State | None, answered_on: dt.date,
     choices: Mapping[Item, Choice | None], meanwhile: bool = False,
 ) -> EntryResult:
     """Write the values the user changed from ``shown`` onto a saved response.
 
-    ``version`` is the response's version when the form was opened. Nothing is written when
+    ``version`` is the response's version when the form was opened and ``shown`` its values
+    then (None: the response as it is now). Nothing is written when
     a value the user changed was also changed differently since (outcome CONFLICT, or
     SAVED_MEANWHILE when the response did not exist when the form was opened).
     """
@@ -236,6 +237,8 @@ def response_update(
     saved = {DATE_KEY: locked.answered_on.isoformat(),
              **{item.code: existing[item.pk].choice.code if item.pk in existing else None
                 for item in choices}}
+    if version is None or shown is None:
+        version, shown = locked.version, saved
     changed_since = locked.version != version
     writes, conflict, theirs_kept = _state_compare(
         shown=shown, saved=saved, typed=_typed_state(answered_on=answered_on, choices=choices),
@@ -306,8 +309,9 @@ def response_entry_save(
                 raise
         else:
             return EntryResult(response, Outcome.CREATED, len(choices))
-    if editing is not None and existing.public_id == editing and version is not None:
-        return response_update(response=existing, version=version, shown=shown or {},
+    if editing is not None and existing.public_id == editing:
+        # A client that sends no version (not our pages) edits the response as it is now.
+        return response_update(response=existing, version=version, shown=shown,
                                answered_on=answered_on, choices=choices)
     if _same_submission(response=existing, token=token):
         return EntryResult(existing, Outcome.ALREADY_SAVED)

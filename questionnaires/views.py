@@ -45,7 +45,6 @@ from questionnaires.importing import (
     table_read_upload,
 )
 from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import questionnaire_load
 
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
 AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
@@ -122,7 +121,7 @@ def definition_import(request, org_slug):
                           "exchange formats, § 1).")]
         else:
             try:
-                questionnaire, created = questionnaire_load(
+                questionnaire, created = builder.definition_import(
                     organisation=membership.organisation, definition=definition_parse(raw))
             except DefinitionInvalid as refusal:
                 problems = refusal.problems
@@ -176,33 +175,117 @@ def questionnaire_builder(request, org_slug, public_id):
     })
 
 
+def _opened(request, questionnaire, definition, part) -> dict:
+    """The version and part a builder form carries: as posted, or as they are now."""
+    if request.method == "POST":
+        return {"version": request.POST.get("version", ""),
+                "shown": request.POST.get("shown", "")}
+    return {"version": questionnaire.version, "shown": builder.part_sign(definition, part)}
+
+
+def _builder_save(request, form, *, questionnaire, change, part, part_after):
+    """Apply a builder form's change: (saved, conflict to show, version and part to carry).
+
+    A refusal by the rules of the definition becomes an error of ``form``. A conflict holds
+    the rows to show and the definition with the merged part, for the form to show it.
+    """
+    opened = _opened(request, questionnaire, None, part)
+    version = shown = None
+    # A client that sends no version (not our pages) edits the definition as it is now.
+    if "version" in request.POST or "shown" in request.POST:
+        try:
+            version = int(opened["version"])
+            shown = builder.part_unsign(opened["shown"])
+        except (ValueError, signing.BadSignature):
+            form.add_error(None, _("The form has expired: reload the page."))
+            return False, None, opened
+    try:
+        builder.definition_apply(questionnaire=questionnaire, change=change, version=version,
+                                 part=part, part_after=part_after, shown=shown)
+    except DefinitionInvalid as refusal:
+        form.add_error(None, refusal.problems)
+        return False, None, opened
+    except builder.DefinitionStale as stale:
+        merged = None if stale.merged is None else builder.definition_with_part(
+            stale.current, part=part, part_after=part_after, value=stale.merged)
+        rows = [(_leaf_label(part[0], path), _leaf_text(theirs), _leaf_text(mine))
+                for path, theirs, mine in stale.conflicts]
+        return False, {"rows": rows, "definition": merged}, {
+            "version": stale.version, "shown": builder.part_sign(stale.current, part)}
+    return True, None, opened
+
+
+def _leaf_label(kind: str, path: tuple) -> str:
+    """What a value of a part is called in the conflict table."""
+    names = {"title": _("Title"), "text": _("Text"), "dimension": _("Dimension"),
+             "scale": _("Scale"), "waves": _("Waves")}
+    if not path:
+        return _("Choices") if kind == "scale" else _("This part")
+    if kind == "general" and path[0] == "waves" and len(path) == 3:
+        what = _("label") if path[2] == 0 else _("due after (days)")
+        return _("Wave %(number)d: %(what)s") % {"number": path[1] + 1, "what": what}
+    if kind == "scale":
+        what = len(path) > 1 and [_("code"), _("label"), _("score")][path[1]]
+        return (_("Choice %(number)d: %(what)s") % {"number": path[0] + 1, "what": what}
+                if what else _("Choice %(number)d") % {"number": path[0] + 1})
+    return names.get(path[0], str(path[0]))
+
+
+def _leaf_text(value) -> str:
+    if value is None:
+        return _("Removed")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return " · ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return "; ".join(" – ".join("" if v is None else f"{v:g}" if isinstance(v, float)
+                                    else str(v) for v in entry) if isinstance(entry, list)
+                         else str(entry) for entry in value)
+    return str(value)
+
+
+def _general_forms(data, definition):
+    return (TitleForm(data, initial={"title": definition.title}),
+            WaveFormSet(data, prefix="waves",
+                        initial=[{"label": w.label, "due_after_days": w.due_after_days}
+                                 for w in definition.waves]))
+
+
 @login_required
 def questionnaire_general(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     definition = builder.definition_of(questionnaire)
-    title_form = TitleForm(request.POST or None, initial={"title": definition.title})
-    formset = WaveFormSet(
-        request.POST or None, prefix="waves",
-        initial=[{"label": w.label, "due_after_days": w.due_after_days}
-                 for w in definition.waves])
+    title_form, formset = _general_forms(request.POST or None, definition)
+    part = ("general", None)
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and title_form.is_valid() and formset.is_valid():
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_general(
-                    definition, title=title_form.cleaned_data["title"],
-                    waves=formset.waves()))
-        except DefinitionInvalid as refusal:
-            title_form.add_error(None, refusal.problems)
-        else:
+        title, waves = title_form.cleaned_data["title"], formset.waves()
+        saved, conflict, opened = _builder_save(
+            request, title_form, questionnaire=questionnaire, part=part, part_after=part,
+            change=lambda d: builder.definition_with_general(d, title=title, waves=waves))
+        if saved:
             messages.success(request, _("The title and waves were saved."))
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            title_form, formset = _general_forms(None, conflict["definition"])
     return render(request, "questionnaires/general.html", {
         "questionnaire": questionnaire, "title_form": title_form, "formset": formset,
+        "opened": opened, "conflict": conflict,
         "answered_waves": set(Response.objects.filter(questionnaire=questionnaire)
                               .values_list("wave__number", flat=True)),
     })
+
+
+def _scale_forms(data, definition, key):
+    choices = definition.scales.get(key, ())
+    return (ScaleForm(data, initial={"key": key}),
+            ChoiceFormSet(data, prefix="choices", initial=[
+                {"code": c.code, "label": c.label, "ORDER": position,
+                 "score": int(c.score) if c.score is not None and c.score.is_integer()
+                 else c.score}
+                for position, c in enumerate(choices, start=1)]))
 
 
 @login_required
@@ -212,30 +295,24 @@ def scale_edit(request, org_slug, public_id, key=None):
     definition = builder.definition_of(questionnaire)
     if key is not None and key not in definition.scales:
         raise Http404
-    current = definition.scales.get(key, ())
-    scale_form = ScaleForm(request.POST or None, initial={"key": key})
-    formset = ChoiceFormSet(
-        request.POST or None, prefix="choices",
-        initial=[{"code": c.code, "label": c.label, "ORDER": position,
-                  "score": int(c.score) if c.score is not None and c.score.is_integer()
-                  else c.score}
-                 for position, c in enumerate(current, start=1)])
+    scale_form, formset = _scale_forms(request.POST or None, definition, key)
+    part = ("scale", key) if key else None
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and scale_form.is_valid() and formset.is_valid():
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_scale(
-                    definition, old_key=key, key=scale_form.cleaned_data["key"],
-                    choices=formset.choices()))
-        except DefinitionInvalid as refusal:
-            scale_form.add_error(None, refusal.problems)
-        else:
-            messages.success(request, _("The scale “%(key)s” was saved.")
-                             % {"key": scale_form.cleaned_data["key"]})
+        new_key, choices = scale_form.cleaned_data["key"], formset.choices()
+        saved, conflict, opened = _builder_save(
+            request, scale_form, questionnaire=questionnaire, part=part,
+            part_after=("scale", new_key),
+            change=lambda d: builder.definition_with_scale(d, old_key=key, key=new_key,
+                                                           choices=choices))
+        if saved:
+            messages.success(request, _("The scale “%(key)s” was saved.") % {"key": new_key})
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            scale_form, formset = _scale_forms(None, conflict["definition"], new_key)
     return render(request, "questionnaires/scale_form.html", {
         "questionnaire": questionnaire, "key": key, "scale_form": scale_form,
-        "formset": formset,
+        "formset": formset, "opened": opened, "conflict": conflict,
         "users": [i.code for i in definition.items if i.scale == key] if key else [],
     })
 
@@ -245,15 +322,22 @@ def scale_edit(request, org_slug, public_id, key=None):
 def scale_delete(request, org_slug, public_id, key):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_of(questionnaire)
     try:
-        builder.definition_apply(questionnaire=questionnaire,
-                                 definition=builder.definition_without_scale(definition, key=key))
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_without_scale(d, key=key))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     else:
         messages.success(request, _("The scale “%(key)s” was removed.") % {"key": key})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _item_form(data, definition, code, dimension=""):
+    current = next((i for i in definition.items if i.code == code), None)
+    initial = ({"code": current.code, "text": current.text, "dimension": current.dimension,
+                "scale": current.scale} if current else {"dimension": dimension})
+    return ItemForm(data, initial=initial, definition=definition)
 
 
 @login_required
@@ -262,27 +346,26 @@ def item_edit(request, org_slug, public_id):
     questionnaire = _questionnaire(membership, public_id)
     definition = builder.definition_of(questionnaire)
     code = request.GET.get("code")
-    current = next((i for i in definition.items if i.code == code), None)
-    if code is not None and current is None:
+    if code is not None and not any(i.code == code for i in definition.items):
         raise Http404
-    initial = ({"code": current.code, "text": current.text, "dimension": current.dimension,
-                "scale": current.scale} if current else
-               {"dimension": request.GET.get("dimension", "")})
-    form = ItemForm(request.POST or None, initial=initial, definition=definition)
+    form = _item_form(request.POST or None, definition, code, request.GET.get("dimension", ""))
+    part = ("item", code) if code else None
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and form.is_valid():
         item = ItemDef(**{name: form.cleaned_data[name].strip()
                           for name in ("code", "text", "dimension", "scale")})
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_item(definition, old_code=code, item=item))
-        except DefinitionInvalid as refusal:
-            form.add_error(None, refusal.problems)
-        else:
+        saved, conflict, opened = _builder_save(
+            request, form, questionnaire=questionnaire, part=part,
+            part_after=("item", item.code),
+            change=lambda d: builder.definition_with_item(d, old_code=code, item=item))
+        if saved:
             messages.success(request, _("The item %(code)s was saved.") % {"code": item.code})
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            form = _item_form(None, conflict["definition"], item.code)
     return render(request, "questionnaires/item_form.html", {
         "questionnaire": questionnaire, "form": form, "code": code,
+        "opened": opened, "conflict": conflict,
         "answered": code is not None and Answer.objects.filter(
             item__questionnaire=questionnaire, item__code=code).exists(),
     })
@@ -294,10 +377,10 @@ def item_delete(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     code = request.POST.get("code", "")
-    definition = builder.definition_of(questionnaire)
     try:
-        builder.definition_apply(questionnaire=questionnaire,
-                                 definition=builder.definition_without_item(definition, code=code))
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_without_item(d, code=code))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     else:
@@ -314,11 +397,11 @@ def _step(request) -> int:
 def item_move(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_item_move(
-        builder.definition_of(questionnaire), code=request.POST.get("code", ""),
-        step=_step(request))
+    code, step = request.POST.get("code", ""), _step(request)
     try:
-        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_item_move(d, code=code, step=step))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     return redirect(f"{_builder_url(org_slug, public_id)}#items")
@@ -329,11 +412,12 @@ def item_move(request, org_slug, public_id):
 def dimension_move(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_dimension_move(
-        builder.definition_of(questionnaire), dimension=request.POST.get("dimension", ""),
-        step=_step(request))
+    dimension, step = request.POST.get("dimension", ""), _step(request)
     try:
-        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_dimension_move(d, dimension=dimension,
+                                                               step=step))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     return redirect(f"{_builder_url(org_slug, public_id)}#items")

@@ -41,6 +41,10 @@ class _FormReader(HTMLParser):
             self.values[self._textarea] += data
 
     def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            # As browsers do: one newline right after <textarea> is not part of the value.
+            value = self.values[self._textarea]
+            self.values[self._textarea] = value[1:] if value.startswith("\n") else value
         if tag == "form":
             self._inside = False
         elif tag == "select":
