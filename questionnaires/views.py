@@ -217,7 +217,7 @@ def _builder_save(request, form, *, questionnaire, change, part, part_after):
 
 def _leaf_label(kind: str, path: tuple) -> str:
     """What a value of a part is called in the conflict table."""
-    names = {"title": _("Title"), "text": _("Text"), "dimension": _("Dimension"),
+    names = {"title": _("Title"), "text": _("Question"), "dimension": _("Dimension"),
              "scale": _("Scale"), "waves": _("Waves")}
     if not path:
         return _("Choices") if kind == "scale" else _("This part")
