@@ -75,6 +75,8 @@ def form_take(*, user, path: str) -> dict | None:
     kept = (KeptForm.objects.select_for_update()
             .filter(user=user, path=path, kept_at__gte=timezone.now() - KEEP_FOR).first())
     KeptForm.objects.filter(user=user, path=path).delete()
+    # Answers are personal data: nothing is held past the hour, whoever it was kept for.
+    KeptForm.objects.filter(kept_at__lt=timezone.now() - KEEP_FOR).delete()
     return kept.data if kept is not None else None
 
 

@@ -83,6 +83,7 @@ def test_kept_answers_are_forgotten_after_one_hour(client, typed, url, counsello
     KeptForm.objects.update(kept_at=timezone.now() - dt.timedelta(minutes=61))
     log_in(client, counsellor)
     assert "item_Q01" not in form_values(client.get(url).content.decode())
+    assert not KeptForm.objects.exists()
 
 
 def test_a_post_without_a_valid_author_token_keeps_nothing(client, typed, url):
