@@ -8,6 +8,7 @@ organisations' users get 404 everywhere.
 from __future__ import annotations
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -46,6 +47,7 @@ from questionnaires.importing import (
 )
 from questionnaires.models import Answer, Choice, Item, Response
 
+logger = logging.getLogger(__name__)
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
 AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
 PENDING_KEY = "questionnaires_pending_uploads"
@@ -481,7 +483,15 @@ def responses_upload(request, org_slug, public_id):
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            token = pending_upload_save(data)
+            try:
+                token = pending_upload_save(data)
+            except OSError:
+                logger.exception("The pending uploads folder cannot be written.")
+                messages.error(request, _(
+                    "The file is correct, but the server cannot keep it until you confirm: "
+                    "its folder for pending files cannot be written. Nothing was imported; "
+                    "tell your administrator."))
+                return _upload_page(request, questionnaire, form, [])
             entry = {"questionnaire": str(questionnaire.public_id), "update": update,
                      "name": form.cleaned_data["file"].name[:200]}
             pending = {**_pending(request), token: entry}

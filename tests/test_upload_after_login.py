@@ -60,3 +60,16 @@ def test_opening_the_confirmation_address_leads_back_to_the_upload_page(
     response = client.get(url("upload_confirm", questionnaire))
     assert response.status_code == 302
     assert response.url == url("upload", questionnaire)
+
+
+def test_an_unwritable_pending_folder_gets_a_clear_message_and_imports_nothing(
+        client, questionnaire, manager, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    settings.UPLOAD_PENDING_DIR = str(blocked / "pending")
+    client.force_login(manager.user)
+    response = client.post(url("upload", questionnaire),
+                           {"file": SimpleUploadedFile("reponses.csv", GOOD.encode())})
+    assert response.status_code == 200
+    assert "ne peut pas le conserver" in response.content.decode()
+    assert not Response.objects.exists()
