@@ -13,7 +13,9 @@ from django.utils.translation import ngettext
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
+from beneficiaries.services import record_state_unsign
 from questionnaires.models import Item
+from questionnaires.responses import state_unsign
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -93,6 +95,9 @@ class BeneficiaryForm(forms.ModelForm):
     birth_year = forms.IntegerField(
         label=_("Birth year"), required=False,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    # The record's version and values when an edit form was opened (optimistic concurrency).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Beneficiary
@@ -120,6 +125,23 @@ class BeneficiaryForm(forms.ModelForm):
                 _("The code “%(code)s” is already used by another person of the organisation."),
                 code="taken", params={"code": code})
         return code
+
+    def clean_shown(self) -> dict | None:
+        if not self.instance.pk or not self.cleaned_data["shown"]:
+            return None
+        return record_state_unsign(self.cleaned_data["shown"]) or {"altered": True}
+
+    def clean(self):
+        cleaned = super().clean()
+        # A client that sends no version (not our pages) edits the record as it is now.
+        sent = "shown" in self.data or "version" in self.data
+        if self.instance.pk and sent and (cleaned.get("shown") is None
+                                          or "altered" in cleaned["shown"]
+                                          or cleaned.get("version") is None):
+            # Hidden fields show no error of their own: say it for the whole form.
+            self.add_error(None, forms.ValidationError(
+                _("The form has expired: reload the page."), code="expired"))
+        return cleaned
 
     def clean_entry_date(self) -> dt.date | None:
         entry_date = self.cleaned_data.get("entry_date")
@@ -169,6 +191,9 @@ class ResponseEntryForm(forms.Form):
                                   validators=[_not_in_future])
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     response = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # The response's version and values when the form was opened (optimistic concurrency).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
     allow_unanswered = forms.BooleanField(
         label=_("Save with the items left unanswered"), required=False)
 
@@ -196,6 +221,13 @@ class ResponseEntryForm(forms.Form):
     def unanswered(self) -> list[Item]:
         data = self.data if self.is_bound else self.initial
         return [item for item in self.items if not data.get(item_field_name(item))]
+
+    def clean_shown(self) -> dict:
+        state = state_unsign(self.cleaned_data["shown"])
+        if state is None:
+            raise forms.ValidationError(_("The form has expired: reload the page."),
+                                        code="expired")
+        return state
 
     def clean(self):
         cleaned = super().clean()

@@ -71,6 +71,10 @@ class Beneficiary(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic concurrency: every edit adds one; the edit form saves only the fields the
+    # user changed, and only onto the version it was opened at (services.py).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1,
+                                          editable=False)
     # Who changed what and when (old → new), shown to directors and in the admin.
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, PrivacyAction
-from organisations.models import Organisation
+from organisations.models import KeptForm, Organisation
 from questionnaires.importing import pending_uploads_purge
 from questionnaires.models import Answer, Response
 
@@ -176,6 +176,8 @@ def beneficiary_erase(
     _admin_log_scrub(model=Answer, object_ids=answer_ids, representation=ERASED)
     PrivacyAction.objects.filter(beneficiary_public_id=old_public_id).update(
         beneficiary_public_id=None)
+    # A form kept after a session ended names the person in its address for up to an hour.
+    KeptForm.objects.filter(path__contains=str(old_public_id)).delete()
     # Not deferred to the commit: a rolled-back erasure only costs someone an upload again.
     pending_uploads_purge(organisation_id=organisation.pk)
     return PrivacyAction.objects.create(organisation=organisation, kind=kind,

@@ -1,11 +1,19 @@
-"""Writing a person's record. Each save goes through the ORM so that history records it."""
+"""Writing a person's record. Each save goes through the ORM so that history records it.
+
+An edit is written field by field onto the version the form was opened at (optimistic
+concurrency): only the fields the user changed are written, a colleague's changes to other
+fields are kept, and a field both changed differently refuses the save (nothing written).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
+from django.db.models import F
 
 from beneficiaries.models import Beneficiary
 from organisations.models import Organisation
@@ -29,17 +37,100 @@ def beneficiary_create(*, organisation: Organisation, data: dict[str, Any]) -> B
     return beneficiary
 
 
+_STATE_SALT = "beneficiaries.services.record_state"
+
+
+def _text(value: Any) -> str:
+    """A field's value as the form shows it, to compare values from forms and the database."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(getattr(value, "pk", value))
+
+
+def record_state(beneficiary: Beneficiary) -> dict[str, str]:
+    """The editable fields as the edit form shows them."""
+    return {name: _text(getattr(beneficiary, "counsellor_id" if name == "counsellor" else name))
+            for name in EDITABLE_FIELDS}
+
+
+def record_state_sign(beneficiary: Beneficiary) -> str:
+    """The record's values, tamper-proof, for the edit form's hidden field."""
+    return signing.dumps(record_state(beneficiary), salt=_STATE_SALT, compress=True)
+
+
+def record_state_unsign(value: str) -> dict[str, str] | None:
+    """The values an edit form carried; None when missing or altered."""
+    try:
+        state = signing.loads(value, salt=_STATE_SALT)
+    except signing.BadSignature:
+        return None
+    return state if isinstance(state, dict) else None
+
+
+@dataclass(frozen=True)
+class RecordDiff:
+    name: str
+    shown: str
+    theirs: str
+    mine: str
+
+
+class RecordEditConflict(Exception):
+    """The record changed since the form was opened, on a field the user changed too."""
+
+    def __init__(self, *, current: Beneficiary, conflicts: list[RecordDiff],
+                 theirs_only: list[RecordDiff], changed_by):
+        super().__init__("record changed meanwhile")
+        self.current, self.conflicts = current, conflicts
+        self.theirs_only, self.changed_by = theirs_only, changed_by
+
+
 @transaction.atomic
-def beneficiary_update(*, beneficiary: Beneficiary, data: dict[str, Any]) -> list[str]:
-    """Change the record's fields; returns the names that changed (nothing saved if none)."""
-    changed = []
-    for name, value in _field_values(data).items():
-        if getattr(beneficiary, name) != value:
-            setattr(beneficiary, name, value)
-            changed.append(name)
-    if changed:
-        beneficiary.save()
+def beneficiary_update(
+    *, beneficiary: Beneficiary, data: dict[str, Any], version: int | None = None,
+    shown: dict[str, str] | None = None,
+) -> list[str]:
+    """Write the fields the user changed from ``shown``; returns their names.
+
+    ``version`` and ``shown`` are the record's version and values when the form was opened
+    (None: the record as it is now). RecordEditConflict when a colleague changed one of
+    the same fields differently since; nothing is written then.
+    """
+    locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    saved = record_state(locked)
+    if shown is None or version is None:
+        shown, version = saved, locked.version
+    typed = _field_values(data)
+    diffs = {name: RecordDiff(name, shown.get(name, ""), saved[name], _text(typed[name]))
+             for name in EDITABLE_FIELDS}
+    mine = [d for d in diffs.values() if d.mine != d.shown]
+    theirs = [d for d in diffs.values() if locked.version != version and d.theirs != d.shown]
+    conflicts = [d for d in mine if d in theirs and d.mine != d.theirs]
+    if conflicts:
+        last = locked.history.first()
+        raise RecordEditConflict(current=locked, conflicts=conflicts,
+                                 theirs_only=[d for d in theirs if d not in mine],
+                                 changed_by=last.history_user if last else None)
+    changed = [d.name for d in mine if d.mine != d.theirs]
+    if not changed:
+        return []
+    if not Beneficiary.objects.filter(pk=locked.pk, version=locked.version).update(
+            version=F("version") + 1):
+        raise RuntimeError("The record's version moved under a row lock.")
+    locked.version += 1
+    for name in changed:
+        setattr(locked, name, typed[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    beneficiary.refresh_from_db()
     return changed
+
+
+def _version_next(beneficiary: Beneficiary) -> int:
+    """The record's next version, its row locked until the transaction ends."""
+    return Beneficiary.objects.select_for_update().values_list(
+        "version", flat=True).get(pk=beneficiary.pk) + 1
 
 
 @transaction.atomic
@@ -49,6 +140,7 @@ def beneficiary_exit_record(
     """The person leaves the support: their waves not done become "not applicable"."""
     beneficiary.exit_date = exit_date
     beneficiary.exit_reason = exit_reason
+    beneficiary.version = _version_next(beneficiary)
     beneficiary.save()
     return beneficiary
 
@@ -58,5 +150,6 @@ def beneficiary_exit_cancel(*, beneficiary: Beneficiary) -> Beneficiary:
     """The exit was recorded by mistake, or the person came back: they are active again."""
     beneficiary.exit_date = None
     beneficiary.exit_reason = ""
+    beneficiary.version = _version_next(beneficiary)
     beneficiary.save()
     return beneficiary

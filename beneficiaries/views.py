@@ -6,6 +6,8 @@ another organisation, gets 404 (organisations.access).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -53,10 +55,12 @@ from beneficiaries.selectors import (
     work_items_page,
 )
 from beneficiaries.services import (
+    RecordEditConflict,
     beneficiary_create,
     beneficiary_exit_cancel,
     beneficiary_exit_record,
     beneficiary_update,
+    record_state_sign,
 )
 from organisations.access import (
     PEOPLE_ROLES,
@@ -65,9 +69,17 @@ from organisations.access import (
     questionnaires_for,
     responses_for,
 )
+from organisations.kept import form_take, login_required_keeping_form
 from organisations.models import Role
 from questionnaires.models import Questionnaire
-from questionnaires.responses import Outcome, entry_token_new, response_entry_save
+from questionnaires.responses import (
+    DATE_KEY,
+    Outcome,
+    entry_token_new,
+    response_entry_save,
+    response_state,
+    state_sign,
+)
 
 
 @login_required
@@ -183,19 +195,59 @@ def beneficiary_edit(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
     people = beneficiaries_for(membership)
     beneficiary = get_object_or_404(people, public_id=public_id)
-    form = BeneficiaryForm(request.POST or None, instance=beneficiary, people=people,
-                           counsellors=counsellors_of(membership=membership))
+    options = {"people": people, "counsellors": counsellors_of(membership=membership)}
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary, **options, initial={
+        "version": beneficiary.version, "shown": record_state_sign(beneficiary)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         # The form has written its values on the instance: start again from the database.
         beneficiary.refresh_from_db()
-        changed = beneficiary_update(beneficiary=beneficiary, data=form.cleaned_data)
-        if changed:
-            messages.success(request, _("The changes have been saved."))
+        try:
+            changed = beneficiary_update(beneficiary=beneficiary, data=form.cleaned_data,
+                                         version=form.cleaned_data["version"],
+                                         shown=form.cleaned_data["shown"])
+        except RecordEditConflict as refusal:
+            # Nothing written: the form now edits the saved version, with what was typed.
+            beneficiary = refusal.current
+            conflict = _record_conflict(form, refusal)
+            form = BeneficiaryForm(_record_conflict_data(request.POST, refusal),
+                                   instance=beneficiary, **options)
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
-    return render(request, "beneficiaries/form.html",
-                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+            if changed:
+                messages.success(request, _("The changes have been saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+    return render(request, "beneficiaries/form.html", {
+        "form": form, "beneficiary": beneficiary, "org_slug": org_slug, "conflict": conflict})
+
+
+def _record_conflict_data(posted, refusal):
+    """The refused form as an edit of the saved version: typed changes kept, theirs taken in."""
+    data = posted.copy()
+    data.update({"version": refusal.current.version,
+                 "shown": record_state_sign(refusal.current)})
+    for diff in refusal.theirs_only:
+        data[diff.name] = diff.theirs
+    return data
+
+
+def _record_conflict(form, refusal) -> dict:
+    """Both values of each field changed both ways, as the page shows them."""
+
+    def shown(name, value):
+        field = form.fields[name]
+        labels = {str(key): label for key, label in getattr(field, "choices", [])}
+        return labels.get(value, value) if value else _("Not given")
+
+    who = refusal.changed_by
+    return {
+        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "rows": [{"name": d.name, "label": form.fields[d.name].label,
+                  "theirs": shown(d.name, d.theirs), "mine": shown(d.name, d.mine)}
+                 for d in refusal.conflicts],
+        "theirs_only": [form.fields[d.name].label for d in refusal.theirs_only],
+    }
 
 
 @login_required
@@ -222,7 +274,7 @@ def beneficiary_exit(request, org_slug, public_id):
                   {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
 
 
-@login_required
+@login_required_keeping_form
 @require_http_methods(["GET", "POST"])
 def response_entry(request, org_slug, public_id, questionnaire_id, number):
     """One wave of a questionnaire for one person: an empty form, or the saved response."""
@@ -239,45 +291,54 @@ def response_entry(request, org_slug, public_id, questionnaire_id, number):
     items = entry_items(questionnaire=questionnaire)
     saved = response_saved(responses=responses_for(membership), beneficiary=beneficiary,
                            questionnaire=questionnaire, wave=wave)
-    notice = None
+    result = None
     if request.method == "POST":
         form = ResponseEntryForm(request.POST, items=items)
         if form.is_valid():
             result = response_entry_save(
                 beneficiary=beneficiary, questionnaire=questionnaire, wave=wave,
-                editing=form.cleaned_data["response"],
-                answered_on=form.cleaned_data["answered_on"],
+                editing=form.cleaned_data["response"], version=form.cleaned_data["version"],
+                shown=form.cleaned_data["shown"], answered_on=form.cleaned_data["answered_on"],
                 choices={item: form.choice_of(item) for item in items},
                 entered_by=request.user, token=form.cleaned_data["token"])
-            if result.outcome != Outcome.SAVED_MEANWHILE:
-                messages.add_message(request, *_entry_message(result))
+            if result.conflict is None:
+                for level, text in _entry_messages(result):
+                    messages.add_message(request, level, text)
                 return redirect(request.path)
-            # Keep what was typed, now as an edit of the response that won.
+            # Nothing written: the form now edits the saved version, with what was typed.
             saved = response_saved(responses=responses_for(membership), beneficiary=beneficiary,
                                    questionnaire=questionnaire, wave=wave)
-            data = request.POST.copy()
-            data["response"] = str(saved.public_id)
-            form = ResponseEntryForm(data, items=items)
-            notice = _entry_meanwhile_notice(saved)
+            form = ResponseEntryForm(_entry_conflict_data(request.POST, result, items),
+                                     items=items)
     else:
-        form = ResponseEntryForm(initial=_entry_initial(saved, items), items=items)
+        # Typed before the session ended (organisations/kept.py): shown again, not saved.
+        restored = form_take(user=request.user, path=request.path)
+        form = ResponseEntryForm(initial=restored or _entry_initial(saved, items), items=items)
+        if restored:
+            messages.warning(request, _(
+                "Your answers typed before your session expired are back in the form. They "
+                "are not saved yet: check them, then save."))
+    conflict = _entry_conflict_context(result, items)
     return render(request, "beneficiaries/entry.html", {
         "beneficiary": beneficiary, "questionnaire": questionnaire, "wave": wave,
-        "form": form, "saved": saved, "notice": notice, "org_slug": org_slug,
-        **_entry_form_context(form, items),
+        "form": form, "saved": saved, "conflict": conflict, "org_slug": org_slug,
+        **_entry_form_context(form, items, conflict),
     })
 
 
-def _entry_form_context(form: ResponseEntryForm, items) -> dict:
+def _entry_form_context(form: ResponseEntryForm, items, conflict: dict | None) -> dict:
     """The form's radio groups by dimension, each radio beside its Choice, and its counts."""
+    differing = {row["code"]: row for row in conflict["rows"]} if conflict else {}
     groups = []
     for group in items_by_dimension(items):
         fields = [form[item_field_name(item)] for item in group.items]
         groups.append((group.name, [
-            (item, field, list(zip(field, item.scale.choices.all(), strict=True)))
+            (item, field, list(zip(field, item.scale.choices.all(), strict=True)),
+             differing.get(item.code))
             for item, field in zip(group.items, fields, strict=True)]))
     return {
         "groups": groups, "unanswered": len(form.unanswered()), "item_count": len(items),
+        "date_conflict": differing.get(DATE_KEY),
         # Offered once the form has refused unanswered items, so that skipping is a decision.
         "show_allow_unanswered": form.has_error("__all__", "unanswered")
         or bool(form["allow_unanswered"].value()),
@@ -285,36 +346,85 @@ def _entry_form_context(form: ResponseEntryForm, items) -> dict:
 
 
 def _entry_initial(saved, items) -> dict:
-    initial = {"token": entry_token_new(), "answered_on": timezone.localdate()}
+    initial = {"token": entry_token_new(), "answered_on": timezone.localdate(),
+               "shown": state_sign(response_state(response=saved, items=items))}
     if saved is not None:
         given = {answer.item_id: answer.choice.code for answer in saved.answers.all()}
-        initial.update({"answered_on": saved.answered_on, "response": saved.public_id})
+        initial.update({"answered_on": saved.answered_on, "response": saved.public_id,
+                        "version": saved.version})
         initial.update({item_field_name(item): given.get(item.pk) for item in items
                         if item.pk in given})
     return initial
 
 
-def _entry_message(result) -> tuple[int, str]:
+def _entry_conflict_data(posted, result, items):
+    """The refused form as an edit of the saved version: typed changes kept, theirs taken in."""
+    conflict = result.conflict
+    data = posted.copy()
+    data.update({"response": str(result.response.public_id), "version": conflict.version,
+                 "shown": state_sign(conflict.saved),
+                 "answered_on": conflict.merged.get(DATE_KEY) or ""})
+    for item in items:
+        value = conflict.merged.get(item.code)
+        if value:
+            data[item_field_name(item)] = value
+        else:
+            data.pop(item_field_name(item), None)
+    return data
+
+
+def _value_label(key: str, value: str | None, labels: dict) -> str:
+    if value is None:
+        return _("Not answered")
+    if key == DATE_KEY:
+        return date_format(dt.date.fromisoformat(value))
+    return labels.get(key, {}).get(value, value)
+
+
+def _entry_conflict_context(result, items) -> dict | None:
+    """Both versions, answer by answer, for the page that refused a stale save."""
+    if result is None or result.conflict is None:
+        return None
+    conflict = result.conflict
+    labels = {item.code: {c.code: c.label for c in item.scale.choices.all()} for item in items}
+    texts = {item.code: item.text for item in items}
+
+    def row(diff):
+        return {"code": diff.key, "question": texts.get(diff.key, _("Answered on")),
+                "theirs": _value_label(diff.key, diff.theirs, labels),
+                "mine": _value_label(diff.key, diff.mine, labels),
+                "shown": _value_label(diff.key, diff.shown, labels)}
+
+    who = conflict.changed_by
+    return {
+        "meanwhile": result.outcome == Outcome.SAVED_MEANWHILE,
+        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "rows": [row(diff) for diff in conflict.conflicts],
+        "theirs_only": [row(diff) for diff in conflict.theirs_only],
+    }
+
+
+def _entry_messages(result) -> list[tuple[int, str]]:
     date = date_format(result.response.answered_on)
     if result.outcome == Outcome.CREATED:
-        return messages.SUCCESS, _("The response of %(date)s has been saved.") % {"date": date}
-    if result.outcome == Outcome.UPDATED:
-        return messages.SUCCESS, ngettext(
+        return [(messages.SUCCESS, _("The response of %(date)s has been saved.")
+                 % {"date": date})]
+    if result.outcome in (Outcome.UPDATED, Outcome.MERGED):
+        saved = [(messages.SUCCESS, ngettext(
             "Your change has been saved and recorded in the history.",
             "Your %(count)d changes have been saved and recorded in the history.",
-            result.changes) % {"count": result.changes}
+            result.changes) % {"count": result.changes})]
+        if result.theirs_kept:
+            saved.append((messages.INFO, _(
+                "Someone else had changed this response since you opened it (%(codes)s): "
+                "their changes are kept, yours were added.") % {
+                "codes": ", ".join(d.key if d.key != DATE_KEY else _("Answered on")
+                                   for d in result.theirs_kept)}))
+        return saved
     if result.outcome == Outcome.ALREADY_SAVED:
-        return messages.INFO, _("This form had already been sent: the response was saved "
-                                "once, here it is.")
-    return messages.INFO, _("Nothing differed from the saved response: it is shown below.")
-
-
-def _entry_meanwhile_notice(saved) -> str:
-    who = saved.entered_by.get_full_name() or saved.entered_by.get_username() if (
-        saved.entered_by) else _("an import")
-    return _("A response to this wave was saved by %(who)s while you were filling in the "
-             "form. Your answers have NOT been saved yet: they are shown below. Saving again "
-             "will replace the saved response, and the change will be recorded.") % {"who": who}
+        return [(messages.INFO, _("This form had already been sent: the response was saved "
+                                  "once, here it is."))]
+    return [(messages.INFO, _("Nothing differed from the saved response: it is shown below."))]
 
 
 @login_required

@@ -73,3 +73,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class KeptForm(models.Model):
+    """A form sent after its session ended, kept for the user who opened it (organisations/kept.py).
+
+    Held one hour at most, and given back only to that user once logged in again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("user"))
+    path = models.CharField(_("address"), max_length=500)
+    data = models.JSONField(_("values typed"))
+    kept_at = models.DateTimeField(_("kept at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-kept_at"]
+        verbose_name = _("form kept after a session ended")
+        verbose_name_plural = _("forms kept after a session ended")
+        indexes = [models.Index(fields=["user", "path"], name="kept_form_user_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.path} · {self.kept_at:%Y-%m-%d %H:%M}"

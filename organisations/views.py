@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisations.access import memberships_for
+from organisations.kept import form_keep
 from organisations.models import Role
 
 # Where each role works, first its landing page: (URL name, label).
@@ -33,3 +35,18 @@ def home(request):
     if len(memberships) == 1 and not request.user.is_staff:
         return redirect(memberships[0].places[0][0])
     return render(request, "organisations/home.html", {"memberships": memberships})
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a French page in the site's layout; a keeping form keeps its values.
+
+    A form opened before the session ended (or before logging in again, which renews the
+    CSRF token) is refused by the CSRF check; what it carried is kept for its author.
+    """
+    kept = form_keep(request=request)
+    resume_url = None
+    if kept:
+        resume_url = (request.get_full_path() if request.user.is_authenticated
+                      else redirect_to_login(request.get_full_path()).url)
+    return render(request, "403_csrf.html", {"kept": kept, "resume_url": resume_url},
+                  status=403)

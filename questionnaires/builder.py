@@ -3,13 +3,24 @@
 Every change made in the browser is one pure function from a ``Definition`` to a new one,
 then ``definition_apply`` checks the result with ``definition_parse`` and writes it with
 ``questionnaire_load``: the rules that protect existing answers live there, in one place.
+
+A page never overwrites a colleague's change (optimistic concurrency): the change is applied
+to the definition as it is when the write starts, under the questionnaire's row lock, and
+each write adds one to the questionnaire's version. A form carries the version and the part
+it edits (the title and waves, a scale, an item) as it showed them; if the questionnaire
+changed since and that very part differs, nothing is written (DefinitionStale) and both are
+shown. Changes to other parts are simply kept.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import replace
 
+from django.core import signing
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
@@ -70,14 +81,132 @@ def questionnaire_create(*, organisation: Organisation, code: str, title: str) -
     return questionnaire
 
 
-def definition_apply(*, questionnaire: Questionnaire, definition: Definition,
-                     confirm_meaning_unchanged: bool = False) -> Questionnaire:
+# A part of a definition that one builder form edits: ("general", None), ("scale", key) or
+# ("item", code).
+Part = tuple[str, str | None]
+_PART_SALT = "questionnaires.builder.part"
+
+
+class DefinitionStale(Exception):
+    """A value the form changed was changed differently since it was opened; nothing written.
+
+    ``conflicts`` are (path, theirs, mine) of each such value in the part's JSON data;
+    ``merged`` is the part with the user's changes and the colleague's other ones.
+    """
+
+    def __init__(self, *, current: Definition, version: int, conflicts: list, merged):
+        super().__init__("definition changed meanwhile")
+        self.current, self.version = current, version
+        self.conflicts, self.merged = conflicts, merged
+
+
+def part_merge(shown, theirs, mine, path: tuple = ()) -> tuple[object, list]:
+    """Three-way merge of a part's JSON data: (merged, [(path, theirs, mine) in conflict]).
+
+    Dicts merge key by key and lists of one length index by index; anything else (a list
+    that grew or shrank) is one value. A value changed on one side only takes that side.
+    """
+    if all(isinstance(v, dict) for v in (shown, theirs, mine)) and (
+            shown.keys() == theirs.keys() == mine.keys()):
+        merged, conflicts = {}, []
+        for key in shown:
+            merged[key], found = part_merge(shown[key], theirs[key], mine[key], (*path, key))
+            conflicts += found
+        return merged, conflicts
+    if all(isinstance(v, list) for v in (shown, theirs, mine)) and (
+            len(shown) == len(theirs) == len(mine)):
+        merged, conflicts = [], []
+        for index, values in enumerate(zip(shown, theirs, mine, strict=True)):
+            value, found = part_merge(*values, (*path, index))
+            merged.append(value)
+            conflicts += found
+        return merged, conflicts
+    if mine == shown:
+        return theirs, []
+    if theirs in (shown, mine):
+        return mine, []
+    return mine, [(path, theirs, mine)]
+
+
+def definition_with_part(definition: Definition, *, part: Part, part_after: Part, value
+                         ) -> Definition:
+    """``definition`` with ``part`` set to ``value`` (its JSON data), renamed to ``part_after``."""
+    kind, key = part
+    if kind == "general":
+        return definition_with_general(definition, title=value["title"],
+                                       waves=[(label, days) for label, days in value["waves"]])
+    if kind == "scale":
+        return definition_with_scale(
+            definition, old_key=key, key=part_after[1],
+            choices=[ChoiceDef(code=c, label=label, score=score) for c, label, score in value])
+    return definition_with_item(definition, old_code=key,
+                                item=ItemDef(code=part_after[1], **value))
+
+
+def definition_part(definition: Definition, part: Part | None):
+    """The values of ``part`` in ``definition``, as plain JSON data (None if absent)."""
+    if part is None:
+        return None
+    kind, key = part
+    if kind == "general":
+        value = {"title": definition.title,
+                 "waves": [[w.label, w.due_after_days] for w in definition.waves]}
+    elif kind == "scale":
+        choices = definition.scales.get(key)
+        value = None if choices is None else [[c.code, c.label, c.score] for c in choices]
+    else:
+        item = next((i for i in definition.items if i.code == key), None)
+        value = None if item is None else {"text": item.text, "dimension": item.dimension,
+                                           "scale": item.scale}
+    return json.loads(json.dumps(value))
+
+
+def part_sign(definition: Definition, part: Part | None) -> str:
+    """The part as a form shows it, tamper-proof, for the form's hidden field."""
+    return signing.dumps(definition_part(definition, part), salt=_PART_SALT, compress=True)
+
+
+def part_unsign(value: str):
+    """The part a form carried; raises signing.BadSignature when missing or altered."""
+    return signing.loads(value, salt=_PART_SALT)
+
+
+@transaction.atomic
+def definition_apply(
+    *, questionnaire: Questionnaire, definition: Definition | None = None,
+    change: Callable[[Definition], Definition] | None = None, version: int | None = None,
+    part: Part | None = None, part_after: Part | None = None, shown=None,
+    confirm_meaning_unchanged: bool = False,
+) -> Questionnaire:
     """Check and write an edited definition of ``questionnaire``; DefinitionInvalid says why not.
 
-    Nothing is written when it is refused, whether the definition breaks formats.md §1 or
-    would change what existing answers mean. Rewording answered items or choices needs
-    ``confirm_meaning_unchanged`` (else MeaningConfirmationNeeded lists the changes).
+    ``change`` is applied to the definition as it is now, under the questionnaire's lock
+    (or ``definition`` is written as given). With ``version`` (the version the form was
+    opened at), ``part`` and ``shown`` (that part as the form showed it), a form opened
+    before a colleague changed that part raises DefinitionStale. Nothing is written when it
+    is refused, whether the definition breaks formats.md §1 or would change what existing
+    answers mean. Rewording answered items or choices needs ``confirm_meaning_unchanged``
+    (else MeaningConfirmationNeeded lists the changes).
     """
+    current_version = (Questionnaire.objects.select_for_update()
+                       .values_list("version", flat=True).get(pk=questionnaire.pk))
+    current = definition_of(questionnaire) if change or version is not None else None
+    if change is not None:
+        definition = change(current)
+    theirs = definition_part(current, part)
+    if version is not None and version != current_version and part is not None and (
+            theirs != shown):
+        # Changed since the form was opened: merge value by value, refuse on a clash.
+        mine = definition_part(definition, part_after or part)
+        if theirs is None or mine is None or shown is None:
+            raise DefinitionStale(current=current, version=current_version,
+                                  conflicts=[((), theirs, mine)], merged=mine)
+        merged, conflicts = part_merge(shown, theirs, mine)
+        if conflicts:
+            raise DefinitionStale(current=current, version=current_version,
+                                  conflicts=conflicts, merged=merged)
+        definition = definition_with_part(current, part=part, part_after=part_after or part,
+                                          value=merged)
     if definition.code != questionnaire.code:
         raise DefinitionInvalid([
             _("The code of a questionnaire cannot change; “%(code)s” would make a new one.")
@@ -87,7 +216,22 @@ def definition_apply(*, questionnaire: Questionnaire, definition: Definition,
         organisation=questionnaire.organisation, definition=definition_checked(definition),
         confirm_meaning_unchanged=confirm_meaning_unchanged,
     )
+    Questionnaire.objects.filter(pk=questionnaire.pk, version=current_version).update(
+        version=F("version") + 1)
+    loaded.refresh_from_db(fields=["version"])
     return loaded
+
+
+@transaction.atomic
+def definition_import(*, organisation: Organisation, definition: Definition,
+                      confirm_meaning_unchanged: bool = False) -> tuple[Questionnaire, bool]:
+    """``questionnaire_load`` for an imported definition: open builder pages become stale."""
+    questionnaire, created = questionnaire_load(
+        organisation=organisation, definition=definition,
+        confirm_meaning_unchanged=confirm_meaning_unchanged)
+    if not created:
+        Questionnaire.objects.filter(pk=questionnaire.pk).update(version=F("version") + 1)
+    return questionnaire, created
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -385,6 +386,8 @@ def _plan_write(
     replaced = [row for row in plan.rows if row.response_id is not None]
     for chunk in _chunks([row.response_id for row in replaced]):
         Answer.objects.filter(response_id__in=chunk).delete()
+        # A page opened before the import is now stale (optimistic concurrency, responses.py).
+        Response.objects.filter(id__in=chunk).update(version=F("version") + 1)
     Response.objects.bulk_update(
         [
             Response(id=row.response_id, answered_on=row.answered_on,

@@ -30,8 +30,13 @@ class Questionnaire(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    # Definitions keep their history (who, when, old → new), shown on the history page.
-    history = HistoricalRecords()
+    # Optimistic concurrency: every change of the definition adds one, and a builder page
+    # saves only if it is still the version it was opened at.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1,
+                                          editable=False)
+    # Definitions keep their history (who, when, old → new), shown on the history page;
+    # the version counter is bookkeeping, not a change of meaning.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["organisation", "code"]
@@ -187,6 +192,10 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic concurrency: every write adds one (entry form, import --update); a form
+    # opened at another version never overwrites what was saved since (responses.py).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1,
+                                          editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -8,10 +8,12 @@ organisations' users get 404 everywhere.
 from __future__ import annotations
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import get_membership, questionnaires_for
+from organisations.kept import form_take, login_required_keeping_form
 from organisations.models import Role
 from questionnaires import builder, exports
 from questionnaires.definitions import (
@@ -52,8 +55,9 @@ from questionnaires.importing import (
     table_read_upload,
 )
 from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import MeaningConfirmationNeeded, questionnaire_load
+from questionnaires.services import MeaningConfirmationNeeded
 
+logger = logging.getLogger(__name__)
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
 AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
 PENDING_KEY = "questionnaires_pending_uploads"
@@ -131,7 +135,7 @@ def definition_import(request, org_slug):
     if request.method == "POST" and form.is_valid():
         try:
             raw = definition_json_load(form.cleaned_data["file"].read().decode("utf-8-sig"))
-            questionnaire, created = questionnaire_load(
+            questionnaire, created = builder.definition_import(
                 organisation=membership.organisation, definition=definition_parse(raw),
                 confirm_meaning_unchanged=_meaning_confirmed(request))
         except UnicodeDecodeError:
@@ -192,33 +196,123 @@ def questionnaire_builder(request, org_slug, public_id):
     })
 
 
+def _opened(request, questionnaire, definition, part) -> dict:
+    """The version and part a builder form carries: as posted, or as they are now."""
+    if request.method == "POST":
+        return {"version": request.POST.get("version", ""),
+                "shown": request.POST.get("shown", "")}
+    return {"version": questionnaire.version, "shown": builder.part_sign(definition, part)}
+
+
+def _builder_save(request, form, *, questionnaire, change, part, part_after):
+    """Apply a builder form's change: (saved, conflict to show, version and part to carry,
+    rewordings of answered items or choices waiting for "the meaning is unchanged").
+
+    A refusal by the rules of the definition becomes an error of ``form``. A conflict holds
+    the rows to show and the definition with the merged part, for the form to show it.
+    """
+    opened = _opened(request, questionnaire, None, part)
+    version = shown = None
+    # A client that sends no version (not our pages) edits the definition as it is now.
+    if "version" in request.POST or "shown" in request.POST:
+        try:
+            version = int(opened["version"])
+            shown = builder.part_unsign(opened["shown"])
+        except (ValueError, signing.BadSignature):
+            form.add_error(None, _("The form has expired: reload the page."))
+            return False, None, opened, []
+    try:
+        builder.definition_apply(questionnaire=questionnaire, change=change, version=version,
+                                 part=part, part_after=part_after, shown=shown,
+                                 confirm_meaning_unchanged=_meaning_confirmed(request))
+    except MeaningConfirmationNeeded as refusal:
+        return False, None, opened, refusal.problems
+    except DefinitionInvalid as refusal:
+        form.add_error(None, refusal.problems)
+        return False, None, opened, []
+    except builder.DefinitionStale as stale:
+        merged = None if stale.merged is None else builder.definition_with_part(
+            stale.current, part=part, part_after=part_after, value=stale.merged)
+        rows = [(_leaf_label(part[0], path), _leaf_text(theirs), _leaf_text(mine))
+                for path, theirs, mine in stale.conflicts]
+        return False, {"rows": rows, "definition": merged}, {
+            "version": stale.version, "shown": builder.part_sign(stale.current, part)}, []
+    return True, None, opened, []
+
+
+def _leaf_label(kind: str, path: tuple) -> str:
+    """What a value of a part is called in the conflict table."""
+    names = {"title": _("Title"), "text": _("Question"), "dimension": _("Dimension"),
+             "scale": _("Scale"), "waves": _("Waves")}
+    if not path:
+        return _("Choices") if kind == "scale" else _("This part")
+    if kind == "general" and path[0] == "waves" and len(path) == 3:
+        what = _("label") if path[2] == 0 else _("due after (days)")
+        return _("Wave %(number)d: %(what)s") % {"number": path[1] + 1, "what": what}
+    if kind == "scale":
+        what = len(path) > 1 and [_("code"), _("label"), _("score")][path[1]]
+        return (_("Choice %(number)d: %(what)s") % {"number": path[0] + 1, "what": what}
+                if what else _("Choice %(number)d") % {"number": path[0] + 1})
+    return names.get(path[0], str(path[0]))
+
+
+def _leaf_text(value) -> str:
+    if value is None:
+        return _("Removed")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return " · ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return "; ".join(" – ".join("" if v is None else f"{v:g}" if isinstance(v, float)
+                                    else str(v) for v in entry) if isinstance(entry, list)
+                         else str(entry) for entry in value)
+    return str(value)
+
+
+def _general_forms(data, definition):
+    return (TitleForm(data, initial={"title": definition.title}),
+            WaveFormSet(data, prefix="waves",
+                        initial=[{"label": w.label, "due_after_days": w.due_after_days}
+                                 for w in definition.waves]))
+
+
 @login_required
 def questionnaire_general(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     definition = builder.definition_of(questionnaire)
-    title_form = TitleForm(request.POST or None, initial={"title": definition.title})
-    formset = WaveFormSet(
-        request.POST or None, prefix="waves",
-        initial=[{"label": w.label, "due_after_days": w.due_after_days}
-                 for w in definition.waves])
+    title_form, formset = _general_forms(request.POST or None, definition)
+    part = ("general", None)
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and title_form.is_valid() and formset.is_valid():
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_general(
-                    definition, title=title_form.cleaned_data["title"],
-                    waves=formset.waves()))
-        except DefinitionInvalid as refusal:
-            title_form.add_error(None, refusal.problems)
-        else:
+        title, waves = title_form.cleaned_data["title"], formset.waves()
+        # Titles and wave labels never need "the meaning is unchanged": only items and
+        # choices carry answers' meaning.
+        saved, conflict, opened, _rewordings = _builder_save(
+            request, title_form, questionnaire=questionnaire, part=part, part_after=part,
+            change=lambda d: builder.definition_with_general(d, title=title, waves=waves))
+        if saved:
             messages.success(request, _("The title and waves were saved."))
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            title_form, formset = _general_forms(None, conflict["definition"])
     return render(request, "questionnaires/general.html", {
         "questionnaire": questionnaire, "title_form": title_form, "formset": formset,
+        "opened": opened, "conflict": conflict,
         "answered_waves": set(Response.objects.filter(questionnaire=questionnaire)
                               .values_list("wave__number", flat=True)),
     })
+
+
+def _scale_forms(data, definition, key):
+    choices = definition.scales.get(key, ())
+    return (ScaleForm(data, initial={"key": key}),
+            ChoiceFormSet(data, prefix="choices", initial=[
+                {"code": c.code, "label": c.label, "ORDER": position,
+                 "score": int(c.score) if c.score is not None and c.score.is_integer()
+                 else c.score}
+                for position, c in enumerate(choices, start=1)]))
 
 
 @login_required
@@ -228,34 +322,26 @@ def scale_edit(request, org_slug, public_id, key=None):
     definition = builder.definition_of(questionnaire)
     if key is not None and key not in definition.scales:
         raise Http404
-    current = definition.scales.get(key, ())
-    scale_form = ScaleForm(request.POST or None, initial={"key": key})
-    formset = ChoiceFormSet(
-        request.POST or None, prefix="choices",
-        initial=[{"code": c.code, "label": c.label, "ORDER": position,
-                  "score": int(c.score) if c.score is not None and c.score.is_integer()
-                  else c.score}
-                 for position, c in enumerate(current, start=1)])
+    scale_form, formset = _scale_forms(request.POST or None, definition, key)
+    part = ("scale", key) if key else None
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     meaning_changes: list[str] = []
     if request.method == "POST" and scale_form.is_valid() and formset.is_valid():
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_scale(
-                    definition, old_key=key, key=scale_form.cleaned_data["key"],
-                    choices=formset.choices()),
-                confirm_meaning_unchanged=_meaning_confirmed(request))
-        except MeaningConfirmationNeeded as refusal:
-            meaning_changes = refusal.problems
-        except DefinitionInvalid as refusal:
-            scale_form.add_error(None, refusal.problems)
-        else:
-            messages.success(request, _("The scale “%(key)s” was saved.")
-                             % {"key": scale_form.cleaned_data["key"]})
+        new_key, choices = scale_form.cleaned_data["key"], formset.choices()
+        saved, conflict, opened, meaning_changes = _builder_save(
+            request, scale_form, questionnaire=questionnaire, part=part,
+            part_after=("scale", new_key),
+            change=lambda d: builder.definition_with_scale(d, old_key=key, key=new_key,
+                                                           choices=choices))
+        if saved:
+            messages.success(request, _("The scale “%(key)s” was saved.") % {"key": new_key})
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            scale_form, formset = _scale_forms(None, conflict["definition"], new_key)
     return render(request, "questionnaires/scale_form.html", {
         "questionnaire": questionnaire, "key": key, "scale_form": scale_form,
         "formset": formset, "meaning_changes": meaning_changes,
+        "opened": opened, "conflict": conflict,
         "users": [i.code for i in definition.items if i.scale == key] if key else [],
     })
 
@@ -265,15 +351,22 @@ def scale_edit(request, org_slug, public_id, key=None):
 def scale_delete(request, org_slug, public_id, key):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_of(questionnaire)
     try:
-        builder.definition_apply(questionnaire=questionnaire,
-                                 definition=builder.definition_without_scale(definition, key=key))
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_without_scale(d, key=key))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     else:
         messages.success(request, _("The scale “%(key)s” was removed.") % {"key": key})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _item_form(data, definition, code, dimension=""):
+    current = next((i for i in definition.items if i.code == code), None)
+    initial = ({"code": current.code, "text": current.text, "dimension": current.dimension,
+                "scale": current.scale} if current else {"dimension": dimension})
+    return ItemForm(data, initial=initial, definition=definition)
 
 
 @login_required
@@ -282,32 +375,28 @@ def item_edit(request, org_slug, public_id):
     questionnaire = _questionnaire(membership, public_id)
     definition = builder.definition_of(questionnaire)
     code = request.GET.get("code")
-    current = next((i for i in definition.items if i.code == code), None)
-    if code is not None and current is None:
+    if code is not None and not any(i.code == code for i in definition.items):
         raise Http404
-    initial = ({"code": current.code, "text": current.text, "dimension": current.dimension,
-                "scale": current.scale} if current else
-               {"dimension": request.GET.get("dimension", "")})
-    form = ItemForm(request.POST or None, initial=initial, definition=definition)
+    form = _item_form(request.POST or None, definition, code, request.GET.get("dimension", ""))
+    part = ("item", code) if code else None
+    opened, conflict = _opened(request, questionnaire, definition, part), None
     meaning_changes: list[str] = []
     if request.method == "POST" and form.is_valid():
         item = ItemDef(**{name: form.cleaned_data[name].strip()
                           for name in ("code", "text", "dimension", "scale")})
-        try:
-            builder.definition_apply(
-                questionnaire=questionnaire,
-                definition=builder.definition_with_item(definition, old_code=code, item=item),
-                confirm_meaning_unchanged=_meaning_confirmed(request))
-        except MeaningConfirmationNeeded as refusal:
-            meaning_changes = refusal.problems
-        except DefinitionInvalid as refusal:
-            form.add_error(None, refusal.problems)
-        else:
+        saved, conflict, opened, meaning_changes = _builder_save(
+            request, form, questionnaire=questionnaire, part=part,
+            part_after=("item", item.code),
+            change=lambda d: builder.definition_with_item(d, old_code=code, item=item))
+        if saved:
             messages.success(request, _("The item %(code)s was saved.") % {"code": item.code})
             return redirect("questionnaires:builder", org_slug, public_id)
+        if conflict and conflict["definition"]:
+            form = _item_form(None, conflict["definition"], item.code)
     return render(request, "questionnaires/item_form.html", {
         "questionnaire": questionnaire, "form": form, "code": code,
         "meaning_changes": meaning_changes,
+        "opened": opened, "conflict": conflict,
         "answered": code is not None and Answer.objects.filter(
             item__questionnaire=questionnaire, item__code=code).exists(),
     })
@@ -319,10 +408,10 @@ def item_delete(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
     code = request.POST.get("code", "")
-    definition = builder.definition_of(questionnaire)
     try:
-        builder.definition_apply(questionnaire=questionnaire,
-                                 definition=builder.definition_without_item(definition, code=code))
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_without_item(d, code=code))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     else:
@@ -349,11 +438,11 @@ def _step(request) -> int:
 def item_move(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_item_move(
-        builder.definition_of(questionnaire), code=request.POST.get("code", ""),
-        step=_step(request))
+    code, step = request.POST.get("code", ""), _step(request)
     try:
-        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_item_move(d, code=code, step=step))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     return redirect(f"{_builder_url(org_slug, public_id)}#items")
@@ -364,11 +453,12 @@ def item_move(request, org_slug, public_id):
 def dimension_move(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
-    definition = builder.definition_dimension_move(
-        builder.definition_of(questionnaire), dimension=request.POST.get("dimension", ""),
-        step=_step(request))
+    dimension, step = request.POST.get("dimension", ""), _step(request)
     try:
-        builder.definition_apply(questionnaire=questionnaire, definition=definition)
+        builder.definition_apply(
+            questionnaire=questionnaire,
+            change=lambda d: builder.definition_dimension_move(d, dimension=dimension,
+                                                               step=step))
     except DefinitionInvalid as refusal:
         _refused(request, refusal.problems)
     return redirect(f"{_builder_url(org_slug, public_id)}#items")
@@ -432,17 +522,26 @@ def responses_upload(request, org_slug, public_id):
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            token = pending_upload_save(data, organisation_id=membership.organisation_id,
-                                        user_id=request.user.pk)
+            try:
+                token = pending_upload_save(data, organisation_id=membership.organisation_id,
+                                            user_id=request.user.pk)
+            except OSError:
+                logger.exception("The pending uploads folder cannot be written.")
+                messages.error(request, _(
+                    "The file is correct, but the server cannot keep it until you confirm: "
+                    "its folder for pending files cannot be written. Nothing was imported; "
+                    "tell your administrator."))
+                return _upload_page(request, questionnaire, form, [])
             # Not the file's name: it may name a person, and sessions outlive erasures.
-            pending = {**_pending(request), token: {
-                "questionnaire": str(questionnaire.public_id), "update": update}}
+            entry = {"questionnaire": str(questionnaire.public_id), "update": update}
+            pending = {**_pending(request), token: entry}
             keep = settings.UPLOAD_MAX_PENDING_PER_USER
             for forgotten in list(pending)[:-keep]:
                 pending_upload_discard(forgotten)
             request.session[PENDING_KEY] = dict(list(pending.items())[-keep:])
             return render(request, "questionnaires/upload_preview.html", {
                 "questionnaire": questionnaire, "plan": plan, "token": token,
+                "ticket": _ticket_sign(request.user, token, entry),
                 "update": update, "name": form.cleaned_data["file"].name,
                 "beneficiaries_existing": len({row.code for row in plan.rows})
                 - len(plan.new_codes),
@@ -450,14 +549,44 @@ def responses_upload(request, org_slug, public_id):
     return _upload_page(request, questionnaire, form, problems)
 
 
-@login_required
-@require_POST
+# The preview's confirmation carries its pending upload, signed for its user, so that it still
+# works after the session ended and the user logged in again (the session's list is gone).
+_TICKET_SALT = "questionnaires.upload.ticket"
+
+
+def _ticket_sign(user, token: str, entry: dict) -> str:
+    return signing.dumps({"user": user.pk, "token": token, **entry}, salt=_TICKET_SALT)
+
+
+def _ticket_entry(request, token: str) -> dict | None:
+    try:
+        ticket = signing.loads(request.POST.get("ticket", ""), salt=_TICKET_SALT,
+                               max_age=settings.UPLOAD_KEEP_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    if ticket.get("user") != request.user.pk or ticket.get("token") != token:
+        return None
+    return ticket
+
+
+@login_required_keeping_form
+@require_http_methods(["GET", "POST"])
 def responses_upload_confirm(request, org_slug, public_id):
     membership = get_membership(request.user, org_slug, *DATA_ROLES)
     questionnaire = _questionnaire(membership, public_id)
+    if request.method == "GET":
+        # Back from the login page: the confirmation sent when the session had ended.
+        kept = form_take(user=request.user, path=request.path)
+        if kept is None:
+            messages.info(request, _("Nothing is waiting for confirmation here; upload the "
+                                     "file again if needed."))
+            return redirect("questionnaires:upload", org_slug, public_id)
+        return render(request, "questionnaires/upload_resume.html", {
+            "questionnaire": questionnaire, "kept": kept,
+            "entry": _ticket_entry_of(kept, request.user)})
     token = request.POST.get("token", "")
     pending = _pending(request)
-    entry = pending.pop(token, None)
+    entry = pending.pop(token, None) or _ticket_entry(request, token)
     request.session[PENDING_KEY] = pending
     data = None
     if entry is not None and entry["questionnaire"] == str(questionnaire.public_id):
@@ -481,6 +610,14 @@ def responses_upload_confirm(request, org_slug, public_id):
         "beneficiaries": result.beneficiaries_created, "created": result.responses_created,
         "updated": result.responses_updated, "answers": result.answers_written})
     return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _ticket_entry_of(kept: dict, user) -> dict | None:
+    try:
+        ticket = signing.loads(kept.get("ticket", ""), salt=_TICKET_SALT)
+    except signing.BadSignature:
+        return None
+    return ticket if ticket.get("user") == user.pk else None
 
 
 # -- Exports -----------------------------------------------------------------------------------

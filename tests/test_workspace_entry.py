@@ -9,6 +9,7 @@ from django.utils import timezone
 from questionnaires.models import Answer, Questionnaire, Response
 from questionnaires.responses import Outcome, response_entry_save
 from tests.factories import BeneficiaryFactory, ResponseFactory, UserFactory
+from tests.page_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,13 @@ def entry_url(person, questionnaire, number=1):
 def form(**changes):
     data = {"answered_on": "2024-02-01", "token": "token-1", "response": "",
             "item_Q01": "A", "item_Q02": "NSP"}
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def opened(client, url, **changes):
+    """The entry form as the page shows it (version and values included), then changed."""
+    data = form_values(client.get(url).content.decode())
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -99,8 +107,8 @@ def test_a_response_saved_meanwhile_by_someone_else_is_not_overwritten(signed_in
     assert Response.objects.get() == other
     assert not other.answers.exists()
     assert "Paul Martin" in page
-    assert "PAS encore été enregistrées" in page
-    # What was typed is still there, ready to replace the saved response.
+    assert "Rien n’a encore été enregistré" in page
+    # What was typed is still there, now as an edit of the saved response.
     assert 'value="B" checked' in page
     assert f'value="{other.public_id}"' in page
 
@@ -195,8 +203,7 @@ def test_editing_records_each_change_with_who_and_old_and_new(signed_in, person,
     url = entry_url(person, published)
     signed_in.post(url, form())
     saved = Response.objects.get()
-    signed_in.post(url, form(token="token-2", response=str(saved.public_id), item_Q01="C",
-                             answered_on="2024-02-03"))
+    signed_in.post(url, opened(signed_in, url, item_Q01="C", answered_on="2024-02-03"))
     assert answers_of(saved) == {"Q01": "C", "Q02": "NSP"}
     saved.refresh_from_db()
     assert saved.answered_on == dt.date(2024, 2, 3)
@@ -210,10 +217,9 @@ def test_editing_records_each_change_with_who_and_old_and_new(signed_in, person,
 def test_editing_without_change_writes_no_history(signed_in, person, published):
     url = entry_url(person, published)
     signed_in.post(url, form())
-    saved = Response.objects.get()
+    assert Response.objects.count() == 1
     before = Answer.history.count() + Response.history.count()
-    response = signed_in.post(url, form(token="token-2", response=str(saved.public_id)),
-                              follow=True)
+    response = signed_in.post(url, opened(signed_in, url), follow=True)
     assert Answer.history.count() + Response.history.count() == before
     assert "Rien ne différait" in response.content.decode()
 
@@ -228,7 +234,7 @@ def test_editing_an_imported_response_keeps_the_old_value_in_the_history(
     q01 = published.items.get(code="Q01")
     rows_insert(model=Answer, fields=("response", "item", "choice"),
                 rows=[(imported.pk, q01.pk, q01.scale.choices.get(code="B").pk)])
-    signed_in.post(entry_url(person, published),
-                   form(response=str(imported.public_id), item_Q01="A"))
+    url = entry_url(person, published)
+    signed_in.post(url, opened(signed_in, url, item_Q01="A", allow_unanswered="on"))
     records = Answer.history.filter(item_id=q01.pk).order_by("history_date", "history_id")
     assert [r.choice.code for r in records] == ["B", "A"]

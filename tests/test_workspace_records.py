@@ -9,6 +9,7 @@ from django.utils import timezone
 from beneficiaries.charts import dimension_chart_svg
 from beneficiaries.models import Beneficiary
 from tests.factories import BeneficiaryFactory
+from tests.page_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +74,9 @@ def test_a_counsellor_of_another_organisation_cannot_be_chosen(signed_in, counse
 def test_editing_a_person_records_the_change_in_the_history(signed_in, counsellor):
     person = BeneficiaryFactory(organisation=counsellor.organisation, code="OLD-1",
                                 programme="Orientation")
-    signed_in.post(url("edit", counsellor.organisation, public_id=person.public_id),
-                   record(code="OLD-1", programme="Emploi"))
+    edit = url("edit", counsellor.organisation, public_id=person.public_id)
+    signed_in.post(edit, {**form_values(signed_in.get(edit).content.decode()),
+                          "programme": "Emploi"})
     person.refresh_from_db()
     assert person.programme == "Emploi"
     last = person.history.first()
@@ -86,8 +88,9 @@ def test_an_entry_after_the_exit_is_refused(signed_in, counsellor):
     person = BeneficiaryFactory(organisation=counsellor.organisation, code="OLD-1",
                                 entry_date=dt.date(2024, 1, 1), exit_date=dt.date(2024, 6, 1),
                                 exit_reason="employment")
-    response = signed_in.post(url("edit", counsellor.organisation, public_id=person.public_id),
-                              record(code="OLD-1", entry_date="2024-07-01"))
+    edit = url("edit", counsellor.organisation, public_id=person.public_id)
+    response = signed_in.post(edit, {**form_values(signed_in.get(edit).content.decode()),
+                                     "entry_date": "2024-07-01"})
     assert "doit précéder la date de sortie" in response.content.decode()
     person.refresh_from_db()
     assert person.entry_date == dt.date(2024, 1, 1)
