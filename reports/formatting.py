@@ -1,9 +1,9 @@
 """Numbers and sentences as French survey tools write them, in the active language.
 
-"p = < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)" in French, "p = < 0.01; Chi2 = 18.55; df = 2 (TS)"
-in English: the decimal separator follows the active language (Django's formats), the words
-come from the translation catalogue. Functions take the plain values of the impact report
-(analysis/report.py) and never compute a statistic themselves.
+"p < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)" in French, "p < 0.01; Chi2 = 18.55; df = 2 (TS)"
+in English (never "p = < 0,01"): the decimal separator follows the active language (Django's
+formats), the words come from the translation catalogue. Functions take the plain values of
+the impact report (analysis/report.py) and never compute a statistic themselves.
 """
 
 from __future__ import annotations
@@ -48,6 +48,57 @@ SEGMENT_LABELS = {
     "counsellor": gettext_lazy("counsellor"),
 }
 
+EXACT_METHODS = {
+    "fisher": gettext_lazy("Fisher"),
+    "monte_carlo": gettext_lazy("Monte Carlo"),
+    "": gettext_lazy("exact test"),
+}
+
+# The verdict of the paired analysis of the same people: what every page shows first.
+VERDICT_LABELS = {
+    "progress": gettext_lazy("Progress"),
+    "decline": gettext_lazy("Decline"),
+    "no_change_detected": gettext_lazy("No change detected"),
+    "too_few": gettext_lazy("Too few people"),
+}
+
+# Why the survey-tool table and the verdict may disagree, in one plain sentence.
+DISAGREEMENT_SENTENCES = {
+    "composition": gettext_lazy(
+        "The table finds a difference between everyone who answered each wave, but the same "
+        "people, followed from one wave to the other, did not change: the difference comes "
+        "from who answered, not from change in the same people."),
+    "paired_only": gettext_lazy(
+        "The same people, followed from one wave to the other, changed, although the table "
+        "of everyone who answered each wave shows no clear difference: the verdict follows "
+        "the same people."),
+}
+
+# Why people who answered a wave did not answer the next one.
+EXIT_LABELS = {
+    "employment": gettext_lazy("left for a job"),
+    "training": gettext_lazy("left for a training course"),
+    "other_support": gettext_lazy("moved on to other support"),
+    "dropped_out": gettext_lazy("dropped out"),
+    "moved": gettext_lazy("moved away"),
+    "other": gettext_lazy("left for another reason"),
+    "unknown": gettext_lazy("left, reason not recorded"),
+    "still_followed": gettext_lazy("still followed, has not answered"),
+}
+POSITIVE_EXITS = ("employment", "training")
+
+# The situation six months after leaving, as the counsellor recorded it.
+SITUATION_LABELS = {
+    "employment": gettext_lazy("in employment"),
+    "training": gettext_lazy("in training"),
+    "job_seeker": gettext_lazy("job seeker"),
+    "other_support": gettext_lazy("in other support"),
+    "dropped_out": gettext_lazy("dropped out"),
+    "moved": gettext_lazy("moved away"),
+    "other": gettext_lazy("other situation"),
+    "unknown": gettext_lazy("not known"),
+}
+
 SIGNIFICANCE_LABELS = {
     "TS": gettext_lazy("very significant"),
     "S": gettext_lazy("significant"),
@@ -78,6 +129,39 @@ def percent_format(value: float | None, places: int = 1) -> str:
     return _("%(value)s%%") % {"value": decimal_format(value, places)}
 
 
+def count_or_dash(value: int | None) -> str:
+    """A count, or "—" where the report withholds it (``None``: too few people)."""
+    return "—" if value is None else count_format(value)
+
+
+def interval_format(ci: Sequence[float | None] | None, *, places: int = 1,
+                    percent: bool = False, signed: bool = False) -> str:
+    """"37,2 – 66,8 %": a 95 % interval, or "" where there is none or it has no width.
+
+    An interval of zero width claims a precision no data allow; it is never shown."""
+    if not ci or ci[0] is None or ci[1] is None:
+        return ""
+    low, high = float(ci[0]), float(ci[1])
+    if round(high - low, places) <= 0:
+        return ""
+    write = signed_format if signed else decimal_format
+    text = _("%(low)s to %(high)s") % {"low": write(low, places), "high": write(high, places)}
+    return _("%(value)s%%") % {"value": text} if percent else text
+
+
+def share_format(share: Mapping[str, Any] | None) -> str:
+    """"52 % (IC 95 % : 38 à 66 %)": a share (0–1) with its Wilson interval."""
+    if not share or share.get("value") is None:
+        return "—"
+    value = percent_format(100.0 * share["value"], 0)
+    ci = share.get("ci")
+    interval = interval_format([100.0 * ci[0], 100.0 * ci[1]], places=0, percent=True) \
+        if ci and ci[0] is not None and ci[1] is not None else ""
+    if not interval:
+        return value
+    return _("%(value)s (95%% CI %(interval)s)") % {"value": value, "interval": interval}
+
+
 def p_format(p: float) -> str:
     """The survey tools' p: "< 0,01" below 0.01, else two decimals ("0,23")."""
     if p < 0.01:
@@ -98,6 +182,20 @@ def p_equals(p: float, *, precise: bool = False) -> str:
     if text.startswith("<"):
         return _("p %(value)s") % {"value": text}
     return _("p = %(value)s") % {"value": text}
+
+
+def p_meaning(p: float) -> str:
+    """What a p says, in words a reader can check: "if nothing had changed, a difference
+    this large would appear less than once in 100"."""
+    if p < 0.01:
+        return _("if nothing had changed, a difference this large would appear less than "
+                 "once in 100")
+    if p < 0.05:
+        return _("if nothing had changed, a difference this large would appear less than "
+                 "5 times in 100")
+    times = max(5, min(100, round(100 * p)))
+    return _("if nothing had changed, a difference this large would appear about %(times)s "
+             "times in 100: chance alone may explain it") % {"times": times}
 
 
 def signed_format(value: float, places: int = 2) -> str:
@@ -123,17 +221,33 @@ def warning_text(entries: Sequence[Mapping[str, Any]] | None) -> str:
     return ""
 
 
+def significance_shown(independent: Mapping[str, Any]) -> str:
+    """The table's label (TS, S, PS, NS): from the exact p where the report has one."""
+    return independent.get("significance_shown") or independent.get("significance") or ""
+
+
 def chi2_line(independent: Mapping[str, Any]) -> str:
-    """"p = < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)", or why the test could not be computed."""
+    """"p < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)", or why the test could not be computed.
+
+    Where an expected count is below 5 the report gives an exact p; the line then shows that
+    p, which the label comes from, so that the p and the label never disagree."""
     if independent.get("chi2") is None or independent.get("p") is None:
         reason = warning_text(independent.get("warnings")) or _("not enough answers")
         return _("Chi-square not computable: %(reason)s") % {"reason": reason}
-    return _("p = %(p)s; Chi2 = %(chi2)s; df = %(dof)s (%(significance)s)") % {
-        "p": p_format(independent["p"]),
+    values = {
         "chi2": decimal_format(independent["chi2"], 2),
         "dof": independent["dof"],
-        "significance": independent["significance"],
+        "significance": significance_shown(independent),
     }
+    exact_p = independent.get("exact_p")
+    if exact_p is not None:
+        values["p"] = p_equals(exact_p)
+        values["method"] = str(EXACT_METHODS.get(independent.get("exact_method") or "",
+                                                 EXACT_METHODS[""]))
+        return _("exact %(p)s (%(method)s); Chi2 = %(chi2)s; df = %(dof)s "
+                 "(%(significance)s)") % values
+    values["p"] = p_equals(independent["p"])
+    return _("%(p)s; Chi2 = %(chi2)s; df = %(dof)s (%(significance)s)") % values
 
 
 def adjusted_p_note(p_adjusted: float | None, *, precise: bool = False) -> str:
@@ -146,9 +260,21 @@ def adjusted_p_note(p_adjusted: float | None, *, precise: bool = False) -> str:
     return _("adjusted p = %(p)s") % {"p": text}
 
 
+def paired_test(paired: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """The p and adjusted p of the test the verdict uses (Wilcoxon or exact McNemar)."""
+    if "p_adjusted" in paired:
+        return paired.get("p"), paired.get("p_adjusted")
+    wilcoxon = paired.get("wilcoxon") or {}
+    return wilcoxon.get("p"), wilcoxon.get("p_adjusted")
+
+
 def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
-    """"Sur 40 personnes suivies, 21 progressent, 15 restent stables, 4 reculent ; p = 0,004"."""
+    """"Sur 40 personnes suivies, 21 progressent, 15 restent stables, 4 reculent ; p ajusté =
+    0,004": the same people at both waves, and the adjusted p their verdict rests on."""
     n = paired.get("n")
+    if n is None or any(paired.get(k) is None for k in ("improved", "stable", "worsened")):
+        return _("The individual evolution is not published: it would rest on too few people "
+                 "to keep them unrecognisable.")
     if not n:
         return _("Nobody gave a scored answer to this question at both waves.")
     if n < min_group:
@@ -167,17 +293,25 @@ def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
         "Of %(n)s people followed, %(improved)s, %(stable)s, %(worsened)s",
         n,
     ) % {"n": count_format(n), "improved": improved, "stable": stable, "worsened": worsened}
-    wilcoxon = paired.get("wilcoxon") or {}
-    if wilcoxon.get("p") is None:
-        reason = warning_text(wilcoxon.get("warnings"))
+    _p, p_adjusted = paired_test(paired)
+    if p_adjusted is None:
+        wilcoxon = paired.get("wilcoxon") or {}
+        reason = warning_text(paired.get("warnings")) or warning_text(wilcoxon.get("warnings"))
         if reason:
             return _("%(sentence)s (%(reason)s)") % {"sentence": sentence, "reason": reason}
         return sentence
-    test = p_equals(wilcoxon["p"], precise=True)
-    if wilcoxon.get("p_adjusted") is not None:
-        test = _("%(p)s (%(adjusted)s)") % {
-            "p": test, "adjusted": adjusted_p_note(wilcoxon["p_adjusted"], precise=True)}
-    return _("%(sentence)s; %(test)s") % {"sentence": sentence, "test": test}
+    return _("%(sentence)s; %(test)s") % {
+        "sentence": sentence, "test": adjusted_p_note(p_adjusted, precise=True)}
+
+
+def verdict_label(verdict: str | None) -> str:
+    """"Progrès", "Recul", "Pas de changement détecté" or "Trop peu de personnes"."""
+    return str(VERDICT_LABELS.get(verdict or "", "")) or str(VERDICT_LABELS["too_few"])
+
+
+def disagreement_sentence(code: str | None) -> str:
+    """Why the survey-tool table and the verdict disagree, or "" where they do not."""
+    return str(DISAGREEMENT_SENTENCES.get(code or "", ""))
 
 
 # ---------------------------------------------------------------------------
@@ -234,42 +368,85 @@ def sample_claim_sentence(
     ) % values
 
 
+def detectable_effect_text(dz: float) -> str:
+    """"0,45 (taille moyenne)"."""
+    return _("%(dz)s, %(size)s") % {"dz": decimal_format(dz, 2), "size": effect_size_words(dz)}
+
+
 def bias_sentence(
     bias: Mapping[str, Any] | None,
     *,
     first_label: str,
     later_label: str,
     item_texts: Mapping[str, str],
+    min_group: int = 20,
 ) -> str:
-    """The attrition-bias verdict: do those who stayed differ from those who left?"""
-    if not bias or bias.get("verdict") == "insufficient_data":
+    """Did the people due at the later wave who answered it differ, at the first wave, from
+    those who did not? Never "no bias": what the check could have seen is said with it."""
+    values = {"first": first_label, "later": later_label}
+    if not bias or bias.get("verdict") in (None, "too_few") \
+            or bias.get("n_answered") is None or bias.get("n_missing") is None:
         return _(
-            "Too few people stayed or left to check whether departures bias the results."
-        )
-    values = {
-        "first": first_label,
-        "later": later_label,
-        "stayed": count_format(bias["stayed"]),
-        "left": count_format(bias["left"]),
-    }
-    if bias["verdict"] == "no_evidence_of_bias":
+            "Fewer than %(min)s people answered %(later)s, or fewer than %(min)s did not, "
+            "among those due for it: too few to check whether departures bias the results."
+        ) % {**values, "min": min_group}
+    values.update(answered=count_format(bias["n_answered"]),
+                  missing=count_format(bias["n_missing"]))
+    if bias["verdict"] == "differs":
+        differing = []
+        for entry in bias.get("differing", []):
+            name = entry.get("name", "")
+            if entry.get("kind") == "segment":
+                differing.append(str(SEGMENT_LABELS.get(name, name)))
+            elif entry.get("kind") == "dimension":
+                differing.append(name)
+            else:
+                text = item_texts.get(name, "")
+                differing.append(_("%(code)s “%(text)s”") % {"code": name, "text": text}
+                                 if text else name)
+        values["differing"] = ", ".join(differing) or "—"
         return _(
-            "At %(first)s, the %(stayed)s people who then answered at %(later)s did not answer "
-            "differently from the %(left)s who did not: nothing shows that departures bias the "
-            "results."
+            "Caution: at %(first)s, the %(answered)s people who then answered %(later)s "
+            "differed from the %(missing)s due for it who did not (%(differing)s). The "
+            "evolution describes those who answered rather than everyone who started."
         ) % values
-    differing = []
-    for entry in bias.get("differing", []):
-        if entry["kind"] == "segment":
-            differing.append(str(SEGMENT_LABELS.get(entry["name"], entry["name"])))
-        else:
-            text = item_texts.get(entry["name"], "")
-            differing.append(
-                _("%(code)s “%(text)s”") % {"code": entry["name"], "text": text}
-                if text else entry["name"])
-    values["differing"] = ", ".join(differing)
+    detectable = bias.get("detectable_effect")
+    if detectable is None:
+        return _(
+            "At %(first)s, the %(answered)s people who then answered %(later)s did not differ "
+            "detectably from the %(missing)s due for it who did not."
+        ) % values
+    values["effect"] = detectable_effect_text(detectable)
     return _(
-        "Caution: at %(first)s, the %(stayed)s people who then answered at %(later)s differed "
-        "from the %(left)s who did not (%(differing)s). The evolution describes those who stay "
-        "rather than everyone who started."
+        "At %(first)s, the %(answered)s people who then answered %(later)s did not differ "
+        "detectably from the %(missing)s due for it who did not; a difference of size "
+        "%(effect)s or more would have been seen (8 times out of 10). Smaller differences "
+        "may remain."
     ) % values
+
+
+def sensitivity_sentence(sensitivity: Mapping[str, Any] | None) -> str:
+    """The evolution re-weighted for who answered the later wave (inverse probability)."""
+    if not sensitivity:
+        return ""
+    difference = sensitivity.get("mean_difference_0_100")
+    if difference is None:
+        reason = sensitivity.get("warning")
+        return _("Re-weighted for who answered: not computable%(reason)s.") % {
+            "reason": _(" (%(reason)s)") % {"reason": reason} if reason else ""}
+    return _("Re-weighted for who answered the later wave: %(change)s points.") % {
+        "change": signed_format(difference, 1)}
+
+
+def at_work_sentence(at_work: Mapping[str, Any] | None) -> str:
+    """"40 % en emploi 6 mois après la sortie (n = 20)"."""
+    if not at_work or at_work.get("n") is None:
+        return _("At work 6 months after leaving: not published (too few people).")
+    if not at_work["n"]:
+        return _("Nobody left at least 6 months ago yet: the situation 6 months after leaving "
+                 "cannot be shown.")
+    if at_work.get("value") is None:
+        return _("At work 6 months after leaving: not published (too few people).")
+    share = share_format({"value": at_work["value"], "ci": at_work.get("ci")})
+    return _("%(share)s at work 6 months after leaving (n = %(n)s)") % {
+        "share": share, "n": count_format(at_work["n"])}
