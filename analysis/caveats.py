@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
     "expected_below_5": "Some expected counts are below 5; the chi-square p-value is approximate.",
     "no_pairs": "No beneficiary gave a scored answer in both waves.",
     "singular_covariance": "The changes between choices are too few to estimate the test.",
+    "generalised_inverse": (
+        "Some choices never changed; the test uses a generalised inverse and fewer degrees "
+        "of freedom."
+    ),
     "no_nonzero_differences": "Every pair gave the same score in both waves.",
     "too_few_pairs": "Fewer than two pairs; no confidence interval can be computed.",
     "no_variation": "Every pair changed by the same amount; the t-test is undefined.",
