@@ -18,9 +18,13 @@ MESSAGES: dict[str, str] = {
         "of freedom."
     ),
     "no_nonzero_differences": "Every pair gave the same score in both waves.",
-    "too_few_pairs": "Fewer than two pairs; no confidence interval can be computed.",
-    "no_variation": "Every pair changed by the same amount; the t-test is undefined.",
-    "too_few_values": "Fewer than two values; no confidence interval can be computed.",
+    "too_few_pairs": "Fewer than five pairs; no confidence interval is given.",
+    "no_variation": (
+        "Every pair changed by the same amount; the t-test is undefined and the exact "
+        "sign-flip test is used."
+    ),
+    "too_few_values": "Fewer than five values; no confidence interval is given.",
+    "no_variation_values": "Every value is the same; no confidence interval is given.",
     "no_responses": "The questionnaire has no responses.",
     "group_too_small": "Too few beneficiaries to publish figures without identifying people.",
     "wave_not_reached": "Nobody has answered this wave yet.",
