@@ -225,9 +225,7 @@ def _items_section(
     # Benjamini–Hochberg over every test of a kind in the report (items × comparisons).
     independent_adjusted = iter(benjamini_hochberg([r.p for row in independent for r in row]))
     # The verdicts' family: every item × comparison with enough pairs for a verdict.
-    verdict_adjusted = iter(
-        benjamini_hochberg([_verdict_p(r) for row in paired for r, _ in row])
-    )
+    verdict_adjusted = iter(benjamini_hochberg([_verdict_p(r) for row in paired for r, _ in row]))
 
     items = []
     for i, item in enumerate(data.items):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from analysis.counting import response_grid
 from analysis.dimensions import (
@@ -13,6 +14,7 @@ from analysis.dimensions import (
     mean_interval,
     paired_evolution,
 )
+from analysis.report import report_build
 from analysis.synthetic import item_meta, survey_data_build
 
 ITEMS = [
@@ -162,3 +164,94 @@ def test_a_mean_of_fewer_than_five_values_has_no_interval():
     result = mean_interval([2.0, 2.5, 3.0, 1.5])
     assert result.mean == pytest.approx(2.25)
     assert (result.ci_low, result.ci_high) == (None, None)
+
+
+# --- the report's dimensions section ------------------------------------------
+
+
+def dimension_rows(n, seed=4):
+    """Three items of one dimension over waves 1 and 2, scores drifting up, some NSP."""
+    rng = np.random.default_rng(seed)
+    codes = ["C", "B", "A"]  # scores 1, 2, 3
+    rows = []
+    for b in range(n):
+        level = rng.integers(0, 3)
+        for wave in (1, 2):
+            answers = [
+                "NSP"
+                if rng.random() < 0.1
+                else codes[min(2, level + (wave == 2) * rng.integers(0, 2))]
+                for _ in range(3)
+            ]
+            rows.append((b, wave, "2024-01-01", answers))
+    return rows
+
+
+THREE = [item_meta(f"Q{i}", dimension="Estime de soi") for i in range(1, 4)]
+
+
+def dimension_section(rows, **kwargs):
+    return report_build(survey_data_build(rows, items=THREE, waves=(1, 2)), **kwargs)["dimensions"][
+        0
+    ]
+
+
+def test_the_dimension_section_gives_scores_on_0_100_of_the_scale():
+    section = dimension_section(dimension_rows(40))
+    comparison = section["comparisons"][0]
+    assert section["scale"] == {"min": 1.0, "max": 3.0}
+    ma, mb = comparison["mean"]
+    assert comparison["mean_0_100"] == pytest.approx([(ma - 1) / 2 * 100, (mb - 1) / 2 * 100])
+    assert comparison["mean_difference_0_100"] == pytest.approx(
+        comparison["mean_difference"] / 2 * 100
+    )
+    low, high = comparison["ci"]
+    assert comparison["ci_0_100"] == pytest.approx([low / 2 * 100, high / 2 * 100])
+    wave = section["waves"][0]
+    assert wave["ci_0_100"] == pytest.approx([(c - 1) / 2 * 100 for c in wave["ci"]])
+
+
+def test_the_improved_and_worsened_shares_have_wilson_intervals():
+    comparison = dimension_section(dimension_rows(40))["comparisons"][0]
+    for key, count in (("improved_share", "improved"), ("worsened_share", "worsened")):
+        low, high = proportion_confint(comparison[count], comparison["n"], method="wilson")
+        assert comparison[key]["value"] == pytest.approx(comparison[count] / comparison["n"])
+        assert comparison[key]["ci"] == pytest.approx([low, high])
+    assert (
+        comparison["improved"] + comparison["stable"] + comparison["worsened"] == (comparison["n"])
+    )
+
+
+def test_the_dimension_section_gives_no_interval_below_five_people():
+    rows = [r for r in dimension_rows(40) if r[0] < 4] + [
+        (b, 1, "2024-01-01", ["A", "A", "A"]) for b in range(4, 10)
+    ]
+    section = dimension_section(rows)
+    comparison = section["comparisons"][0]
+    assert comparison["n"] <= 4
+    assert comparison["ci"] is None
+    assert comparison["ci_0_100"] is None
+    assert comparison["improved_share"]["ci"] is None
+    assert comparison["verdict"] == "too_few"
+    assert section["waves"][1]["ci"] is None
+
+
+def test_the_dimension_change_matches_scipy_on_items_rated_at_both_waves():
+    rows = dimension_rows(40)
+    data = survey_data_build(rows, items=THREE, waves=(1, 2))
+    scores = {"A": 3.0, "B": 2.0, "C": 1.0}
+    by_person = {}
+    for b, wave, _, answers in rows:
+        by_person.setdefault(b, {})[wave] = answers
+    a_scores, b_scores = [], []
+    for answers in by_person.values():
+        common = [i for i in range(3) if answers[1][i] in scores and answers[2][i] in scores]
+        if len(common) >= 2:
+            a_scores.append(np.mean([scores[answers[1][i]] for i in common]))
+            b_scores.append(np.mean([scores[answers[2][i]] for i in common]))
+    reference = stats.ttest_rel(b_scores, a_scores)
+    comparison = report_build(data)["dimensions"][0]["comparisons"][0]
+    assert comparison["n"] == len(a_scores)
+    assert comparison["mean"] == pytest.approx([np.mean(a_scores), np.mean(b_scores)])
+    assert comparison["t"] == pytest.approx(reference.statistic)
+    assert comparison["p"] == pytest.approx(reference.pvalue)
