@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -24,14 +25,24 @@ from analysis.counting import (
     transition_counts,
 )
 from analysis.data import SurveyData
-from analysis.dimensions import dimension_scores, mean_interval, paired_evolution
+from analysis.dimensions import (
+    MIN_INTERVAL_N,
+    dimension_paired_scores,
+    dimension_scores,
+    mean_interval,
+    paired_evolution,
+)
 from analysis.frequencies import Frequencies, survey_frequencies
+from analysis.proportions import proportion_wilson
 from analysis.tests_of_change import (
+    VERDICT_MIN_PAIRS,
     IndependentResult,
     PairedResult,
     benjamini_hochberg,
+    change_verdict,
     compare_independent,
     compare_paired,
+    verdict_disagreement,
 )
 
 REPORT_FORMAT_VERSION = 1
@@ -111,8 +122,25 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
             "target_dz": target_dz,
             "methods": {
                 "independent": "Pearson chi-square without continuity correction",
+                "exact_p": (
+                    "where an expected count is below 5: Fisher's exact test (2 × 2) or a "
+                    "Monte Carlo p (9,999 tables with the same margins, fixed seed)"
+                ),
                 "cells": "adjusted standardized residual beyond ±1.96",
-                "paired": "Stuart–Maxwell; Wilcoxon signed-rank, zero differences dropped",
+                "paired": (
+                    "Stuart–Maxwell (generalised inverse when singular); Wilcoxon signed-rank, "
+                    "zero differences dropped, exact up to 50 non-zero differences"
+                ),
+                "verdict": (
+                    "items: exact McNemar (two scored choices) or Wilcoxon signed-rank of the "
+                    "same people; dimensions: paired t-test; Benjamini–Hochberg adjusted "
+                    "p < 0.05 over items × comparisons, and over dimensions × comparisons; "
+                    "no verdict below 5 pairs"
+                ),
+                "dimension_score": (
+                    "mean of the scored items, given when at least 2/3 of the dimension's "
+                    "items are rated; a change uses the items rated at both waves"
+                ),
                 "p_adjusted": "Benjamini–Hochberg over the report's tests of the same kind",
             },
         },
@@ -140,6 +168,7 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
             {
                 "name": name,
                 "items": [data.items[i].code for i in members],
+                "scale": None,
                 "waves": [],
                 "comparisons": [],
             }
@@ -195,21 +224,29 @@ def _items_section(
 
     # Benjamini–Hochberg over every test of a kind in the report (items × comparisons).
     independent_adjusted = iter(benjamini_hochberg([r.p for row in independent for r in row]))
-    wilcoxon_adjusted = iter(benjamini_hochberg([r.wilcoxon.p for row in paired for r, _ in row]))
+    # The verdicts' family: every item × comparison with enough pairs for a verdict.
+    verdict_adjusted = iter(benjamini_hochberg([_verdict_p(r) for row in paired for r, _ in row]))
 
     items = []
     for i, item in enumerate(data.items):
         comparisons = []
         for k, (a, b) in enumerate(pairs):
+            result, scored = paired[i][k]
+            p_adjusted = next(verdict_adjusted)
+            verdict = change_verdict(n=result.n, p_adjusted=p_adjusted, direction=result.direction)
+            independent_block = _independent_block(
+                independent[i][k], item.choices.codes, next(independent_adjusted)
+            )
             comparisons.append(
                 {
                     "waves": [data.waves[a], data.waves[b]],
-                    "independent": _independent_block(
-                        independent[i][k], item.choices.codes, next(independent_adjusted)
+                    "verdict": verdict,
+                    "disagreement": verdict_disagreement(
+                        verdict=verdict,
+                        significance_shown=independent_block["significance_shown"],
                     ),
-                    "paired": _paired_block(
-                        *paired[i][k], item.choices.codes, next(wilcoxon_adjusted)
-                    ),
+                    "independent": independent_block,
+                    "paired": _paired_block(result, scored, item.choices.codes, p_adjusted),
                 }
             )
         items.append(
@@ -224,6 +261,11 @@ def _items_section(
     return items
 
 
+def _verdict_p(result: PairedResult) -> float | None:
+    """The p entering the verdicts' BH family: none where no verdict can be given."""
+    return result.p if result.n >= VERDICT_MIN_PAIRS else None
+
+
 def _item_shell(data: SurveyData, i: int, pairs: list[tuple[int, int]]) -> dict[str, Any]:
     """An item with every figure withheld (small group)."""
     item = data.items[i]
@@ -235,6 +277,8 @@ def _item_shell(data: SurveyData, i: int, pairs: list[tuple[int, int]]) -> dict[
         "comparisons": [
             {
                 "waves": [data.waves[a], data.waves[b]],
+                "verdict": None,
+                "disagreement": None,
                 "independent": _independent_block(None, item.choices.codes, None),
                 "paired": _paired_block(None, None, item.choices.codes, None),
             }
@@ -259,6 +303,9 @@ def _independent_block(
             "cramers_v": None,
             "min_expected": None,
             "fisher_p": None,
+            "exact_p": None,
+            "exact_method": None,
+            "significance_shown": None,
             "warning": None,
             "warnings": [],
         }
@@ -275,6 +322,9 @@ def _independent_block(
         "cramers_v": _number(result.cramers_v),
         "min_expected": _number(result.min_expected),
         "fisher_p": _number(result.fisher_p),
+        "exact_p": _number(result.exact_p),
+        "exact_method": result.exact_method,
+        "significance_shown": result.significance_shown,
         **_warning_fields(result.warnings),
     }
 
@@ -283,8 +333,9 @@ def _paired_block(
     result: PairedResult | None,
     scored: np.ndarray | None,
     codes: tuple[str, ...],
-    wilcoxon_p_adjusted: float | None,
+    p_adjusted: float | None,
 ) -> dict[str, Any]:
+    """The paired block; ``p_adjusted`` is the verdict test's BH-adjusted p."""
     if result is None or scored is None:
         return {
             "n": None,
@@ -292,6 +343,10 @@ def _paired_block(
             "stable": None,
             "worsened": None,
             "mean_difference": None,
+            "test": None,
+            "p": None,
+            "p_adjusted": None,
+            "mcnemar": None,
             "marginal_homogeneity": {
                 "test": "stuart-maxwell",
                 "statistic": None,
@@ -312,13 +367,17 @@ def _paired_block(
                 "warnings": [],
             },
         }
-    mh, wx = result.marginal_homogeneity, result.wilcoxon
+    mh, wx, mc = result.marginal_homogeneity, result.wilcoxon, result.mcnemar
     return {
         "n": result.n,
         "improved": result.improved,
         "stable": result.stable,
         "worsened": result.worsened,
         "mean_difference": _number(result.mean_difference),
+        "test": result.test,
+        "p": _number(result.p),
+        "p_adjusted": _number(p_adjusted),
+        "mcnemar": None if mc is None else {"b": mc.b, "c": mc.c, "p": _number(mc.p)},
         "marginal_homogeneity": {
             "test": "stuart-maxwell",
             "statistic": _number(mh.statistic),
@@ -330,7 +389,9 @@ def _paired_block(
         "wilcoxon": {
             "statistic": _number(wx.statistic),
             "p": _number(wx.p),
-            "p_adjusted": _number(wilcoxon_p_adjusted),
+            # Wilcoxon's adjusted p only where it is the verdict's test: one adjusted p
+            # per comparison, never two that disagree.
+            "p_adjusted": _number(p_adjusted) if result.test == "wilcoxon" else None,
             "n_nonzero": wx.n_nonzero,
             "rank_biserial": _number(wx.rank_biserial),
             "method": wx.method,
@@ -373,9 +434,25 @@ def _dimension_members(data: SurveyData) -> list[tuple[str, list[int]]]:
 
 
 def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    grid = response_grid(data)
     dims = dimension_scores(data)
+    evolutions = [
+        [
+            paired_evolution(*dimension_paired_scores(data, grid, dims.items[d], a, b))
+            for a, b in pairs
+        ]
+        for d in range(len(dims.names))
+    ]
+    # The dimensions' verdicts are their own BH family (dimensions × comparisons).
+    adjusted = iter(
+        benjamini_hochberg(
+            [e.p if e.n >= VERDICT_MIN_PAIRS else None for row in evolutions for e in row]
+        )
+    )
     section = []
     for d, name in enumerate(dims.names):
+        low, high = dims.scale[d]
+        on_100 = functools.partial(_on_100, low=low, high=high)
         per_wave = []
         for w, wave in enumerate(data.waves):
             m = mean_interval(dims.scores[d, :, w])
@@ -384,25 +461,44 @@ def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[
                     "wave": wave,
                     "n": m.n,
                     "mean": _number(m.mean),
-                    "ci": [_number(m.ci_low), _number(m.ci_high)],
+                    "ci": _interval(m.ci_low, m.ci_high),
+                    "mean_0_100": on_100(m.mean),
+                    "ci_0_100": _interval(on_100(m.ci_low), on_100(m.ci_high)),
                     **_warning_fields(m.warnings),
                 }
             )
         comparisons = []
-        for a, b in pairs:
-            e = paired_evolution(dims.scores[d, :, a], dims.scores[d, :, b])
+        for k, (a, b) in enumerate(pairs):
+            e = evolutions[d][k]
+            p_adjusted = next(adjusted)
+            direction = 0 if e.mean_difference is None else int(np.sign(e.mean_difference))
             comparisons.append(
                 {
                     "waves": [data.waves[a], data.waves[b]],
                     "n": e.n,
+                    "verdict": change_verdict(n=e.n, p_adjusted=p_adjusted, direction=direction),
+                    "mean": [_number(e.mean_a), _number(e.mean_b)],
+                    "mean_0_100": [on_100(e.mean_a), on_100(e.mean_b)],
                     "mean_a": _number(e.mean_a),
                     "mean_b": _number(e.mean_b),
                     "mean_difference": _number(e.mean_difference),
-                    "ci": [_number(e.ci_low), _number(e.ci_high)],
+                    "mean_difference_0_100": on_100(e.mean_difference, shift=False),
+                    "ci": _interval(e.ci_low, e.ci_high),
+                    "ci_0_100": _interval(
+                        on_100(e.ci_low, shift=False), on_100(e.ci_high, shift=False)
+                    ),
+                    "test": e.test,
                     "t": _number(e.t),
                     "dof": e.dof,
                     "p": _number(e.p),
+                    "p_adjusted": _number(p_adjusted),
                     "cohens_dz": _number(e.cohens_dz),
+                    "improved": e.improved,
+                    "stable": e.stable,
+                    "worsened": e.worsened,
+                    "improved_share": _share(e.improved, e.n),
+                    "worsened_share": _share(e.worsened, e.n),
+                    "sensitivity": None,
                     **_warning_fields(e.warnings),
                 }
             )
@@ -410,11 +506,34 @@ def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[
             {
                 "name": name,
                 "items": [data.items[i].code for i in dims.items[d]],
+                "scale": None if low is None else {"min": low, "max": high},
                 "waves": per_wave,
                 "comparisons": comparisons,
             }
         )
     return section
+
+
+def _on_100(
+    value: float | None, *, low: float | None, high: float | None, shift: bool = True
+) -> float | None:
+    """A score (or, ``shift=False``, a difference) as % of the scale's range [low, high]."""
+    if value is None or low is None or high is None or high <= low:
+        return None
+    return _number(((value - low) if shift else value) / (high - low) * 100.0)
+
+
+def _interval(low: float | None, high: float | None) -> list[float] | None:
+    """``[low, high]``, or ``None`` when there is no interval (never ``[None, None]``)."""
+    low, high = _number(low), _number(high)
+    return None if low is None or high is None else [low, high]
+
+
+def _share(count: int, n: int) -> dict[str, Any]:
+    """A share with its Wilson 95 % interval; no interval below 5 people."""
+    share = proportion_wilson(count, n)
+    interval = _interval(share.ci_low, share.ci_high) if n >= MIN_INTERVAL_N else None
+    return {"value": _number(share.value), "ci": interval}
 
 
 def _attrition_section(
