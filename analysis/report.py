@@ -33,6 +33,7 @@ from analysis.dimensions import (
     paired_evolution,
 )
 from analysis.frequencies import Frequencies, survey_frequencies
+from analysis.outcomes import outcomes_count
 from analysis.proportions import proportion_wilson
 from analysis.tests_of_change import (
     VERDICT_MIN_PAIRS,
@@ -153,6 +154,7 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
         "items": [],
         "dimensions": [],
         "attrition": None,
+        "outcomes": None,
     }
 
     if n_first < min_group:
@@ -186,6 +188,7 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
     report["items"] = _items_section(data, grid, pairs)
     report["dimensions"] = _dimensions_section(data, pairs)
     report["attrition"] = _attrition_section(data, grid, funnel, pairs, min_group, target_dz)
+    report["outcomes"] = outcomes_count(data)
     return report
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.models import Beneficiary
 from organisations.models import Organisation
 
@@ -55,8 +56,41 @@ def beneficiary_exit_record(
 
 @transaction.atomic
 def beneficiary_exit_cancel(*, beneficiary: Beneficiary) -> Beneficiary:
-    """The exit was recorded by mistake, or the person came back: they are active again."""
+    """The exit was recorded by mistake, or the person came back: they are active again.
+
+    Their situation six months after that exit goes with it (it needs an exit date).
+    """
     beneficiary.exit_date = None
     beneficiary.exit_reason = ""
+    beneficiary.situation_6_months = ""
+    beneficiary.situation_recorded_on = None
     beneficiary.save()
     return beneficiary
+
+
+def situation_due_on(*, exit_date: dt.date | None) -> dt.date | None:
+    """The day the situation six months after the exit can be recorded (None: no exit)."""
+    if exit_date is None:
+        return None
+    return exit_date + dt.timedelta(days=SITUATION_AFTER_DAYS)
+
+
+@transaction.atomic
+def beneficiary_situation_record(
+    *, beneficiary: Beneficiary, situation: str, today: dt.date,
+) -> bool:
+    """Record the person's situation six months after their exit ("" clears it).
+
+    The date it was recorded is ``today`` when the situation changes, kept otherwise.
+    Returns whether anything changed. The row is read again under a lock, so that two
+    counsellors saving at once each compare against what the other wrote.
+    """
+    current = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    if current.situation_6_months == situation:
+        return False
+    current.situation_6_months = situation
+    current.situation_recorded_on = today if situation else None
+    current.save()
+    beneficiary.situation_6_months = current.situation_6_months
+    beneficiary.situation_recorded_on = current.situation_recorded_on
+    return True
