@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 # The analysis reports reasons as stable codes; the words shown to people are these.
 WARNING_MESSAGES = {
@@ -56,10 +56,10 @@ EXACT_METHODS = {
 
 # The verdict of the paired analysis of the same people: what every page shows first.
 VERDICT_LABELS = {
-    "progress": gettext_lazy("Progress"),
-    "decline": gettext_lazy("Decline"),
-    "no_change_detected": gettext_lazy("No change detected"),
-    "too_few": gettext_lazy("Too few people"),
+    "progress": pgettext_lazy("verdict", "Progress"),
+    "decline": pgettext_lazy("verdict", "Decline"),
+    "no_change_detected": pgettext_lazy("verdict", "No change detected"),
+    "too_few": pgettext_lazy("verdict", "Too few people"),
 }
 
 # Why the survey-tool table and the verdict may disagree, in one plain sentence.
@@ -368,11 +368,6 @@ def sample_claim_sentence(
     ) % values
 
 
-def detectable_effect_text(dz: float) -> str:
-    """"0,45 (taille moyenne)"."""
-    return _("%(dz)s, %(size)s") % {"dz": decimal_format(dz, 2), "size": effect_size_words(dz)}
-
-
 def bias_sentence(
     bias: Mapping[str, Any] | None,
     *,
@@ -416,12 +411,12 @@ def bias_sentence(
             "At %(first)s, the %(answered)s people who then answered %(later)s did not differ "
             "detectably from the %(missing)s due for it who did not."
         ) % values
-    values["effect"] = detectable_effect_text(detectable)
+    values.update(effect=decimal_format(detectable, 2), size=effect_size_words(detectable))
     return _(
         "At %(first)s, the %(answered)s people who then answered %(later)s did not differ "
         "detectably from the %(missing)s due for it who did not; a difference of size "
-        "%(effect)s or more would have been seen (8 times out of 10). Smaller differences "
-        "may remain."
+        "%(effect)s or more (%(size)s) would have been seen (8 times out of 10). Smaller "
+        "differences may remain."
     ) % values
 
 

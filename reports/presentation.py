@@ -360,6 +360,9 @@ def _outcomes(report: Mapping[str, Any]) -> OutcomesView | None:
     exits = [OutcomeRow(str(EXIT_LABELS.get(code, code)), count_or_dash(count),
                         share_format(shares.get(code)), code in POSITIVE_EXITS)
              for code, count in (outcomes.get("exits") or {}).items()]
+    if "exit_reason_unknown" in outcomes:
+        exits.append(OutcomeRow(str(EXIT_LABELS["unknown"]),
+                                count_or_dash(outcomes["exit_reason_unknown"]), "", False))
     situations = [OutcomeRow(str(SITUATION_LABELS.get(code, code)), count_or_dash(count), "",
                              code in POSITIVE_EXITS)
                   for code, count in (outcomes.get("situation_6_months") or {}).items()]
@@ -562,14 +565,16 @@ def _verdict_counts(view: ReportView, report: Mapping[str, Any]) -> list[tuple[s
         return []
     verdicts = [_item_verdict(item["comparisons"][view.comparison.index])
                 for item in report.get("items", [])]
-    return [(v, verdict_label(v), count_format(verdicts.count(v))) for v in VERDICT_ORDER]
+    return [(v, verdict_label(v), count_format(verdicts.count(v))) for v in VERDICT_ORDER
+            if verdicts.count(v)]
 
 
 def _summary(view: ReportView, report: Mapping[str, Any]) -> list[str]:
     lines = []
     comparison = view.comparison
     if comparison is not None and view.verdict_counts:
-        counts = {code: text for code, _label, text in view.verdict_counts}
+        counts = dict.fromkeys(VERDICT_ORDER, count_format(0))
+        counts.update({code: text for code, _label, text in view.verdict_counts})
         lines.append(_(
             "From %(a)s to %(b)s, among the same people followed: %(progress)s questions in "
             "progress, %(decline)s in decline, %(none)s with no change detected, %(few)s with "
