@@ -96,8 +96,11 @@ def _answers_fetch(questionnaire: Questionnaire) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.int64)
 
 
-def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
-    """All responses of a questionnaire in the compact shape the statistics read."""
+def survey_data_load(*, questionnaire: Questionnaire, as_of: dt.date | None = None) -> SurveyData:
+    """All responses of a questionnaire in the compact shape the statistics read.
+
+    ``as_of`` is the date at which a wave counts as due (today unless given).
+    """
     items = list(questionnaire.items.select_related("scale").order_by("order", "id"))
     choices_by_scale: dict[int, list[Choice]] = {}
     for choice in Choice.objects.filter(scale__questionnaire=questionnaire).order_by(
@@ -144,15 +147,15 @@ def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
         if known is None or answered_on < known:
             first_answer[beneficiary_id] = answered_on
     profile = {
-        pk: (gender, education, programme, counsellor_id, birth_year)
-        for pk, gender, education, programme, counsellor_id, birth_year in
+        pk: rest
+        for pk, *rest in
         Beneficiary.objects.filter(responses__questionnaire=questionnaire).distinct()
         .values_list("id", "gender", "education_level", "programme", "counsellor_id",
-                     "birth_year")
+                     "birth_year", "exit_date", "exit_reason")
     }
     ordered = beneficiary_ids.tolist()
-    columns = list(zip(*(profile[pk] for pk in ordered), strict=True)) or [(), (), (), (), ()]
-    gender, education, programme, counsellor, birth_year = columns
+    columns = list(zip(*(profile[pk] for pk in ordered), strict=True)) or [()] * 7
+    gender, education, programme, counsellor, birth_year, exit_date, exit_reason = columns
     segments = {
         "gender": np.array(gender, dtype=object).astype(str),
         "age_group": np.array(
@@ -175,13 +178,19 @@ def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
         response_answered_on=np.array([r[3] for r in responses], dtype="datetime64[D]"),
         n_beneficiaries=len(beneficiary_ids),
         beneficiary_segments=segments,
+        beneficiary_exit_date=np.array(exit_date, dtype="datetime64[D]"),
+        beneficiary_exit_reason=np.array(exit_reason, dtype=object).astype(str),
+        wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
+        as_of=np.datetime64(as_of or dt.date.today(), "D"),
     )
 
 
 def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
     """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
-    data = survey_data_load(questionnaire=questionnaire)
     filters = filters or ReportFilters()
+    # A period ending in the past is looked at as it stood then: due at its end.
+    as_of = min(filters.answered_to, dt.date.today()) if filters.answered_to else None
+    data = survey_data_load(questionnaire=questionnaire, as_of=as_of)
     if filters != ReportFilters():
         data = survey_data_filter(
             data, answered_from=filters.answered_from, answered_to=filters.answered_to,
