@@ -89,7 +89,9 @@ def covariates_build(
     parameters than its smaller group can support.
     """
     columns: list[np.ndarray] = []
-    scores = np.asarray(scores, dtype=np.float64).reshape(len(scores), -1)
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        scores = scores[:, None]
     for column in scores.T:
         known = ~np.isnan(column)
         if known.sum() < 2:
