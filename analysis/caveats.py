@@ -30,6 +30,14 @@ MESSAGES: dict[str, str] = {
     "wave_not_reached": "Nobody has answered this wave yet.",
     "no_later_wave": "The questionnaire has a single wave; attrition cannot be assessed.",
     "too_few_in_group": "One of the groups compared is too small for a test.",
+    "no_test": "No comparison could be computed between the two groups.",
+    "too_few_for_weighting": (
+        "Too few people answered, or did not answer, the later wave to estimate who answers."
+    ),
+    "separation": (
+        "Who answered the later wave is almost fully predicted by the earlier answers; "
+        "re-weighting would rest on a handful of people."
+    ),
 }
 
 

@@ -16,9 +16,21 @@ from typing import Any
 
 import numpy as np
 
-from analysis.attrition import attrition_bias, respondents_funnel, sample_power
+from analysis.attrition import (
+    BiasTest,
+    TransitionBias,
+    due_for_wave,
+    exit_outcomes,
+    per_beneficiary,
+    reference_date,
+    respondents_funnel,
+    sample_power,
+    transition_bias,
+    transition_follow_up,
+)
 from analysis.caveats import MESSAGES, warning_entries
 from analysis.counting import (
+    answer_scores,
     choice_counts,
     n_beneficiaries,
     response_grid,
@@ -28,6 +40,7 @@ from analysis.data import SurveyData
 from analysis.dimensions import (
     MIN_INTERVAL_N,
     dimension_paired_scores,
+    DimensionScores,
     dimension_scores,
     mean_interval,
     paired_evolution,
@@ -45,6 +58,7 @@ from analysis.tests_of_change import (
     compare_paired,
     verdict_disagreement,
 )
+from analysis.weighting import covariates_build, response_weights, weighted_mean_change
 
 REPORT_FORMAT_VERSION = 1
 
@@ -121,6 +135,7 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
             "format_version": REPORT_FORMAT_VERSION,
             "min_group": min_group,
             "target_dz": target_dz,
+            "as_of": _date_text(reference_date(data)),
             "methods": {
                 "independent": "Pearson chi-square without continuity correction",
                 "exact_p": (
@@ -153,6 +168,7 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
         "warnings": warnings,
         "items": [],
         "dimensions": [],
+        "funnel": dict.fromkeys(funnel),
         "attrition": None,
         "outcomes": None,
     }
@@ -187,7 +203,10 @@ def report_build(data: SurveyData, *, min_group: int = 5, target_dz: float = 0.3
     report["respondents"] = funnel
     report["items"] = _items_section(data, grid, pairs)
     report["dimensions"] = _dimensions_section(data, pairs)
-    report["attrition"] = _attrition_section(data, grid, funnel, pairs, min_group, target_dz)
+    report["funnel"] = dict(funnel)
+    dims = dimension_scores(data)
+    report["attrition"] = _attrition_section(data, grid, pairs, target_dz, dims)
+    _sensitivity_attach(data, grid, pairs, dims, report["dimensions"])
     report["outcomes"] = outcomes_count(data)
     return report
 
@@ -542,67 +561,157 @@ def _share(count: int, n: int) -> dict[str, Any]:
 def _attrition_section(
     data: SurveyData,
     grid: np.ndarray,
-    funnel: dict[str, int],
     pairs: list[tuple[int, int]],
-    min_group: int,
     target_dz: float,
-) -> dict[str, Any]:
-    bias = attrition_bias(data, grid=grid, min_group=min_group)
+    dims: DimensionScores,
+) -> list[dict[str, Any]]:
+    """One entry per comparison: who was due for the later wave, what became of those who
+    did not answer it, whether they had started differently (bias), and the pairs' power."""
+    outcomes = exit_outcomes(data, grid.shape[0])
     present = grid >= 0
-    power = []
+    item_scores = np.full((grid.shape[0], len(data.items)), np.nan)
+    every_score = answer_scores(data, list(range(len(data.items))))
+    section = []
     for a, b in pairs:
+        follow = transition_follow_up(data, grid=grid, a=a, b=b, outcomes=outcomes)
+        first = present[:, a]
+        item_scores[:] = np.nan
+        if first.any() and data.items:
+            item_scores[first] = every_score[grid[first, a]]
+        measures = [
+            ("item", item.code, item_scores[:, i]) for i, item in enumerate(data.items)
+        ] + [("dimension", name, dims.scores[d, :, a]) for d, name in enumerate(dims.names)]
+        bias = transition_bias(
+            measures=measures, answered=follow.answered_mask, missing=follow.missing_mask
+        )
         s = sample_power(int((present[:, a] & present[:, b]).sum()), target_dz=target_dz)
-        power.append(
+        section.append(
             {
                 "waves": [data.waves[a], data.waves[b]],
-                "n_pairs": s.n_pairs,
-                "alpha": s.alpha,
-                "power": s.power,
-                "min_detectable_dz": _number(s.min_detectable_dz),
-                "target_dz": s.target_dz,
-                "pairs_needed": s.pairs_needed,
-                "pairs_missing": s.pairs_missing,
+                "answered_first": follow.answered_first,
+                "due": follow.due,
+                "answered": follow.answered,
+                "not_yet_due": follow.not_yet_due,
+                "left": dict(follow.left),
+                "positive_exits": follow.positive_exits,
+                "bias": _bias_block(bias),
+                "power": {
+                    "waves": [data.waves[a], data.waves[b]],
+                    "n_pairs": s.n_pairs,
+                    "alpha": s.alpha,
+                    "power": s.power,
+                    "min_detectable_dz": _number(s.min_detectable_dz),
+                    "target_dz": s.target_dz,
+                    "pairs_needed": s.pairs_needed,
+                    "pairs_missing": s.pairs_missing,
+                },
             }
         )
+    return section
 
-    def test(t: Any) -> dict[str, Any]:
+
+def _bias_block(bias: TransitionBias) -> dict[str, Any]:
+    def test(t: BiasTest) -> dict[str, Any]:
         return {
             "kind": t.kind,
             "name": t.name,
-            "chi2": _number(t.chi2),
-            "dof": t.dof,
+            "n": [t.n_answered, t.n_missing],
+            "mean": [_number(t.mean_answered), _number(t.mean_missing)],
+            "statistic": _number(t.statistic),
             "p": _number(t.p),
             "p_adjusted": _number(t.p_adjusted),
-            "cramers_v": _number(t.cramers_v),
-            "warnings": warning_entries(t.warnings),
+            "rank_biserial": _number(t.rank_biserial),
+            **_warning_fields(t.warnings),
         }
 
     return {
-        "funnel": dict(funnel),
-        "bias": {
-            "verdict": bias.verdict,
-            "later_wave": bias.later_wave,
-            "stayed": bias.n_stayed,
-            "left": bias.n_left,
-            "tests": [test(t) for t in bias.tests],
-            "differing": [
-                {
-                    "kind": t.kind,
-                    "name": t.name,
-                    "p_adjusted": _number(t.p_adjusted),
-                    "cramers_v": _number(t.cramers_v),
-                }
-                for t in bias.differing
-            ],
-            **_warning_fields(bias.warnings),
-        },
-        "power": power,
+        "verdict": bias.verdict,
+        "test": "mann-whitney",
+        "p_adjusted": _number(bias.p_adjusted),
+        "detectable_effect": _number(bias.detectable_effect),
+        "n_answered": bias.n_answered,
+        "n_missing": bias.n_missing,
+        "tests": [test(t) for t in bias.tests],
+        "differing": [test(t) for t in bias.differing],
+        **_warning_fields(bias.warnings),
     }
+
+
+def _sensitivity_attach(
+    data: SurveyData,
+    grid: np.ndarray,
+    pairs: list[tuple[int, int]],
+    dims: DimensionScores,
+    dimensions: list[dict[str, Any]],
+) -> None:
+    """Add ``sensitivity`` to every dimension comparison: the paired evolution re-weighted by
+    the inverse probability of answering the later wave (``analysis.weighting``).
+
+    One response model per comparison (a, b), fitted on everyone due for b who answered a,
+    from every dimension's score at a and the segments; its weights then re-weight each
+    dimension's pairs.
+    """
+    by_name = {entry["name"]: entry for entry in dimensions}
+    for a, b in pairs:
+        waves = [data.waves[a], data.waves[b]]
+        due = (grid[:, a] >= 0) & due_for_wave(data, grid=grid, position=b)
+        answered = grid[due, b] >= 0
+        smaller = int(min(answered.sum(), answered.size - answered.sum()))
+        # About ten people of the smaller group per parameter, and never more than 20.
+        design = covariates_build(
+            scores=dims.scores[:, due, a].T,
+            segments={
+                name: per_beneficiary(values, grid.shape[0], "", object).astype(str)[due]
+                for name, values in data.beneficiary_segments.items()
+            },
+            max_columns=min(20, max(1, smaller // 10 - 1)),
+        )
+        weights = response_weights(design=design, answered=answered)
+        for d, name in enumerate(dims.names):
+            comparison = next(
+                (c for c in by_name.get(name, {}).get("comparisons", []) if c["waves"] == waves),
+                None,
+            )
+            if comparison is None:
+                continue
+            result = weighted_mean_change(
+                change=dims.scores[d, due, b] - dims.scores[d, due, a], weights=weights
+            )
+            span = _scale_span(data, dims.items[d])
+            comparison["sensitivity"] = {
+                "method": "ipw",
+                "n": result.n,
+                "n_due": int(due.sum()),
+                "unweighted_mean_difference": _number(result.unweighted_mean_difference),
+                "mean_difference": _number(result.mean_difference),
+                "mean_difference_0_100": _number(
+                    None if result.mean_difference is None or span is None
+                    else result.mean_difference / span * 100.0
+                ),
+                "max_weight": _number(result.max_weight),
+                **_warning_fields(result.warnings),
+            }
+
+
+def _scale_span(data: SurveyData, members: tuple[int, ...]) -> float | None:
+    """max − min of the scores the dimension's items can take (None if they are all equal)."""
+    scores = np.concatenate(
+        [np.asarray(data.items[i].choices.scores, dtype=np.float64) for i in members]
+    ) if members else np.empty(0)
+    scores = scores[~np.isnan(scores)]
+    if scores.size == 0 or scores.max() <= scores.min():
+        return None
+    return float(scores.max() - scores.min())
 
 
 # ---------------------------------------------------------------------------
 # JSON helpers
 # ---------------------------------------------------------------------------
+
+
+def _date_text(value: np.datetime64) -> str | None:
+    """An ISO date, or None for NaT."""
+    return None if np.isnat(value) else str(np.datetime64(value, "D"))
 
 
 def _number(value: float | None) -> float | None:
