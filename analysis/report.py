@@ -39,8 +39,8 @@ from analysis.counting import (
 from analysis.data import SurveyData
 from analysis.dimensions import (
     MIN_INTERVAL_N,
-    dimension_paired_scores,
     DimensionScores,
+    dimension_paired_scores,
     dimension_scores,
     mean_interval,
     paired_evolution,

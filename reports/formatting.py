@@ -38,6 +38,17 @@ WARNING_MESSAGES = {
     "no_later_wave": gettext_lazy(
         "The questionnaire has a single wave; attrition cannot be assessed."),
     "too_few_in_group": gettext_lazy("One of the groups compared is too small for a test."),
+    "generalised_inverse": gettext_lazy(
+        "Some choices never changed; the test uses a generalised inverse and fewer degrees "
+        "of freedom."),
+    "no_variation_values": gettext_lazy(
+        "Every value is the same; no confidence interval is given."),
+    "no_test": gettext_lazy("No comparison could be computed between the two groups."),
+    "too_few_for_weighting": gettext_lazy(
+        "Too few people answered, or did not answer, the later wave to estimate who answers."),
+    "separation": gettext_lazy(
+        "Who answered the later wave is almost fully predicted by the earlier answers; "
+        "re-weighting would rest on a handful of people."),
 }
 
 SEGMENT_LABELS = {
@@ -426,7 +437,7 @@ def sensitivity_sentence(sensitivity: Mapping[str, Any] | None) -> str:
         return ""
     difference = sensitivity.get("mean_difference_0_100")
     if difference is None:
-        reason = sensitivity.get("warning")
+        reason = warning_text(sensitivity.get("warnings")) or sensitivity.get("warning")
         return _("Re-weighted for who answered: not computable%(reason)s.") % {
             "reason": _(" (%(reason)s)") % {"reason": reason} if reason else ""}
     return _("Re-weighted for who answered the later wave: %(change)s points.") % {
