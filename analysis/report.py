@@ -68,23 +68,36 @@ DateLike = datetime.date | np.datetime64 | str
 def survey_data_filter(
     data: SurveyData,
     *,
-    answered_from: DateLike | None = None,
-    answered_to: DateLike | None = None,
+    cohort_from: DateLike | None = None,
+    cohort_to: DateLike | None = None,
     segments: Mapping[str, str] | None = None,
 ) -> SurveyData:
-    """The responses answered within [answered_from, answered_to] (inclusive, ISO dates or
-    ``date``) by beneficiaries whose segments equal every value in ``segments``.
+    """Every response of the beneficiaries of the cohorts [cohort_from, cohort_to] (those
+    whose first-wave answer falls in it, inclusive, ISO dates or ``date``) whose segments equal
+    every value in ``segments``.
 
-    Beneficiary indices and segment arrays are kept as they are, so the result can be
-    filtered again. A segment name the data does not have matches nobody.
+    A period selects people, not responses: each is followed through every wave, whatever
+    its date, so no pair is broken; with a period, people without a first-wave answer are
+    left out. Beneficiary indices and segment arrays are kept as they are, so the result can
+    be filtered again. A segment name the data does not have matches nobody.
     """
     keep = np.ones(data.response_beneficiary.shape, dtype=bool)
-    if answered_from is not None:
-        keep &= data.response_answered_on >= np.datetime64(answered_from, "D")
-    if answered_to is not None:
-        keep &= data.response_answered_on <= np.datetime64(answered_to, "D")
+    size = n_beneficiaries(data)
+    if cohort_from is not None or cohort_to is not None:
+        first = (data.response_wave == data.waves[0]) if data.waves else keep & False
+        # Each person's earliest first-wave date, as days; "never" for no first-wave answer.
+        never = np.iinfo(np.int64).max
+        days = np.full(size, never, dtype=np.int64)
+        np.minimum.at(days, data.response_beneficiary[first],
+                      data.response_answered_on[first].astype("datetime64[D]").astype(np.int64))
+        inside = days != never
+        cohort = days.astype("datetime64[D]")
+        if cohort_from is not None:
+            inside &= cohort >= np.datetime64(cohort_from, "D")
+        if cohort_to is not None:
+            inside &= cohort <= np.datetime64(cohort_to, "D")
+        keep &= inside[data.response_beneficiary]
     if segments:
-        size = n_beneficiaries(data)
         chosen = np.ones(size, dtype=bool)
         for name, value in segments.items():
             values = data.beneficiary_segments.get(name)

@@ -309,12 +309,20 @@ def dated_rows():
     ]
 
 
-def test_the_period_filter_keeps_responses_answered_within_it():
+def test_the_period_filter_keeps_every_wave_of_the_people_who_entered_within_it():
     data = survey_data_build(dated_rows(), items=ITEMS, waves=(1, 2))
-    kept = survey_data_filter(data, answered_from="2024-02-15", answered_to="2024-03-31")
-    assert kept.response_beneficiary.tolist() == [1, 2]
-    assert kept.response_wave.tolist() == [1, 1]
-    assert kept.answers.tolist() == data.answers[[1, 3]].tolist()
+    kept = survey_data_filter(data, cohort_from="2024-02-15", cohort_to="2024-03-31")
+    # Person 1 entered on 15/02 and answered wave 2 in May, after the period: the pair stays.
+    assert kept.response_beneficiary.tolist() == [1, 1, 2]
+    assert kept.response_wave.tolist() == [1, 2, 1]
+    assert kept.answers.tolist() == data.answers[[1, 2, 3]].tolist()
+
+
+def test_the_period_filter_leaves_out_people_who_entered_outside_it():
+    data = survey_data_build(dated_rows(), items=ITEMS, waves=(1, 2))
+    kept = survey_data_filter(data, cohort_from="2024-05-01")
+    # Person 1's wave-2 answer falls in the period but their entry does not.
+    assert kept.response_beneficiary.tolist() == []
 
 
 def test_the_segment_filter_keeps_beneficiaries_matching_every_segment():

@@ -59,7 +59,7 @@ def test_a_report_is_computed_once_then_read_from_the_cache(questionnaire, answe
 
 def test_each_set_of_filters_has_its_own_entry(questionnaire, answered):
     cached(questionnaire)
-    restricted = cached(questionnaire, ReportFilters(answered_from=dt.date(2030, 1, 1)))
+    restricted = cached(questionnaire, ReportFilters(cohort_from=dt.date(2030, 1, 1)))
     assert restricted.computed
     assert "group_too_small" in [w["code"] for w in restricted.report["warnings"]]
 
