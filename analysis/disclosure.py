@@ -411,7 +411,8 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
                 if isinstance(followed, int) else None)
         shown = cells_suppress([*values, rest], total_shown=followed_shown,
                                min_count=min_count)
-        for key, value in zip(keys, shown, strict=True):
+        # ``shown`` ends with the complement ("rest"), which has no key of its own.
+        for key, value in zip(keys, shown[: len(keys)], strict=True):
             exits[key] = value
         shares = outcomes.get("exits_share")
         if isinstance(shares, dict):
