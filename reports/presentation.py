@@ -374,7 +374,14 @@ def _outcomes(report: Mapping[str, Any]) -> OutcomesView | None:
 
 
 def _ci_0_100(entry: Mapping[str, Any], key: str, *, signed: bool = False) -> str:
-    return interval_format(entry.get(key), places=1, signed=signed)
+    """An interval on the 0–100 scale, kept within what the scale can hold (a mean cannot
+    exceed 100, a change cannot exceed ±100)."""
+    ci = entry.get(key)
+    if not ci or ci[0] is None or ci[1] is None:
+        return ""
+    low_bound = -100.0 if signed else 0.0
+    clipped = [min(max(float(v), low_bound), 100.0) for v in ci]
+    return interval_format(clipped, places=1, signed=signed)
 
 
 def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
@@ -714,8 +721,8 @@ def _charts_add(view: ReportView, report: Mapping[str, Any], min_group: int) -> 
             points.append(charts.DimensionPoint(
                 wave_label=labels.get(entry["wave"], str(entry["wave"])),
                 mean=entry["mean_0_100"] if shown else None,
-                low=ci[0] if shown else None,
-                high=ci[1] if shown else None,
+                low=max(0.0, ci[0]) if shown and ci[0] is not None else None,
+                high=min(100.0, ci[1]) if shown and ci[1] is not None else None,
                 n=entry.get("n") or 0))
             if shown:
                 described.append(_("%(dimension)s at %(wave)s: %(mean)s out of 100 "
