@@ -92,7 +92,8 @@ def test_a_board_members_pdf_holds_no_beneficiary_code_nor_counsellor(
 def test_the_pdf_has_a_methodology_page_and_page_numbers(client, director, demo, tmp_path):
     text = pdf_text(pdf_download(client, director, demo).content, tmp_path)
     assert "Comment lire ce rapport" in text
-    assert "Ce que signifient TS, S, PS et NS" in text
+    assert "Ce que signifie p" in text
+    assert "Contribution, pas attribution" in text
     assert "Sur combien de personnes repose chaque chiffre" in text
     assert re.search(r"\b2 / (\d+)\b", text)
 
