@@ -177,6 +177,7 @@ class AttritionRow:
     others, and whether those who answered differ."""
 
     label: str
+    heading: str  # "Entrée → Sortie :"
     answered_first_text: str
     due_text: str
     answered_text: str
@@ -339,6 +340,7 @@ def _attrition_rows(report: Mapping[str, Any],
                    if code in left]
         rows.append(AttritionRow(
             label=comparison.label,
+            heading=_("%(transition)s:") % {"transition": comparison.label},
             answered_first_text=count_or_dash(entry.get("answered_first")),
             due_text=count_or_dash(entry.get("due")),
             answered_text=count_or_dash(entry.get("answered")),
