@@ -66,8 +66,11 @@ def decimal_format(value: float, places: int = 2) -> str:
     return number_format(round(float(value), places), decimal_pos=places, use_l10n=True)
 
 
-def count_format(value: int) -> str:
-    """A count with the active language's thousands separator (10 000 / 10,000)."""
+def count_format(value: int | None) -> str:
+    """A count with the active language's thousands separator (10 000 / 10,000); a count
+    hidden for the board (``None``, analysis/disclosure.py) says so."""
+    if value is None:
+        return _("hidden")
     return number_format(int(value), use_l10n=True, force_grouping=True)
 
 
@@ -146,6 +149,10 @@ def adjusted_p_note(p_adjusted: float | None, *, precise: bool = False) -> str:
     return _("adjusted p = %(p)s") % {"p": text}
 
 
+def _plural(count: int | None) -> int:
+    return 2 if count is None else count
+
+
 def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
     """"Sur 40 personnes suivies, 21 progressent, 15 restent stables, 4 reculent ; p = 0,004"."""
     n = paired.get("n")
@@ -156,11 +163,15 @@ def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
             "Fewer than %(min)s people answered this question at both waves: "
             "the individual evolution is not published."
         ) % {"min": min_group}
-    improved = ngettext("%(count)s improves", "%(count)s improve", paired["improved"]) % {
+    # A count hidden for the board (None) reads as a plural: "masqué progressent".
+    improved = ngettext("%(count)s improves", "%(count)s improve",
+                        _plural(paired["improved"])) % {
         "count": count_format(paired["improved"])}
-    stable = ngettext("%(count)s stays stable", "%(count)s stay stable", paired["stable"]) % {
+    stable = ngettext("%(count)s stays stable", "%(count)s stay stable",
+                      _plural(paired["stable"])) % {
         "count": count_format(paired["stable"])}
-    worsened = ngettext("%(count)s declines", "%(count)s decline", paired["worsened"]) % {
+    worsened = ngettext("%(count)s declines", "%(count)s decline",
+                        _plural(paired["worsened"])) % {
         "count": count_format(paired["worsened"])}
     sentence = ngettext(
         "Of %(n)s person followed, %(improved)s, %(stable)s, %(worsened)s",

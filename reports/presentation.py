@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from analysis.disclosure import BoardCut
 from analysis.tests_of_change import significance_label
 from questionnaires.selectors import ReportFilters
 from reports import charts
@@ -62,7 +63,7 @@ class Comparison:
 @dataclass(frozen=True)
 class FunnelRow:
     label: str
-    count: int
+    count: int | None  # None: hidden for the board
     count_text: str
     percent_text: str
 
@@ -202,7 +203,8 @@ def headline_comparison(report: Mapping[str, Any], comparisons: Sequence[Compari
     power = (report.get("attrition") or {}).get("power") or []
     waves = [w["number"] for w in report.get("waves", [])]
     for entry in power:
-        if waves and entry["waves"] == [waves[0], waves[-1]] and entry["n_pairs"] >= min_group:
+        if (waves and entry["waves"] == [waves[0], waves[-1]]
+                and (entry["n_pairs"] or 0) >= min_group):
             return next(c.index for c in comparisons
                         if c.key == f"{waves[0]}-{waves[-1]}")
     return 0
@@ -215,7 +217,9 @@ def _funnel(report: Mapping[str, Any]) -> list[FunnelRow]:
     rows = []
     for key, count in funnel.items():
         label = " + ".join(labels.get(int(w), w) for w in key.split("-"))
-        count = count or 0
+        if count is None:  # hidden for the board (analysis/disclosure.py)
+            rows.append(FunnelRow(label, None, count_format(None), ""))
+            continue
         rows.append(FunnelRow(label, count, count_format(count),
                               percent_format(100.0 * count / first if first else 0.0, 0)))
     return rows
@@ -229,7 +233,7 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
         waves = []
         for entry in dimension.get("waves", []):
             label = labels.get(entry["wave"], str(entry["wave"]))
-            if entry["mean"] is None or entry["n"] < min_group:
+            if entry["mean"] is None or entry["n"] is None or entry["n"] < min_group:
                 waves.append(DimensionWave(label, count_format(entry["n"] or 0), "—", ""))
                 continue
             ci = entry["ci"]
@@ -279,7 +283,7 @@ def _ranking(report: Mapping[str, Any], comparison: Comparison | None,
     for item in report.get("items", []):
         paired = item["comparisons"][comparison.index]["paired"]
         n = paired.get("n") or 0
-        if n < min_group:
+        if n < min_group or paired["improved"] is None or paired["worsened"] is None:
             withheld.append(item["code"])
             continue
         net = (paired["improved"] - paired["worsened"]) / n
@@ -295,7 +299,8 @@ def _ranking(report: Mapping[str, Any], comparison: Comparison | None,
             rank=rank, code=item["code"], text=item["text"], dimension=item["dimension"],
             n_text=count_format(n),
             improved_text=percent_format(100.0 * paired["improved"] / n, 0),
-            stable_text=percent_format(100.0 * paired["stable"] / n, 0),
+            stable_text=percent_format(100.0 * paired["stable"] / n, 0)
+            if paired["stable"] is not None else count_format(None),
             worsened_text=percent_format(100.0 * paired["worsened"] / n, 0),
             net_text=signed_format(100.0 * net, 0),
             p_text=p_precise_format(p) if p is not None else "—",
@@ -319,7 +324,9 @@ def _item_table(item: Mapping[str, Any], comparison: Comparison, min_group: int)
         "anchor": f"item-{item['code']}",
         "column_labels": [comparison.first_label, comparison.second_label],
     }
-    thin = [f is None or f["n_answered"] < min_group for f in frequencies]
+    thin = [f is None or (f["n_responses"] or 0) < min_group
+            or (f["n_answered"] is not None and f["n_answered"] < min_group)
+            for f in frequencies]
     if any(thin):
         return ItemTable(
             **base, published=False,
@@ -505,7 +512,7 @@ def _score_range(report: Mapping[str, Any], codes: Sequence[str]) -> tuple[float
 def _charts_add(view: ReportView, report: Mapping[str, Any], min_group: int) -> None:
     view.funnel_chart = charts.funnel_chart(
         [charts.FunnelStep(row.label, row.count, 100.0 * row.count / (view.funnel[0].count or 1))
-         for row in view.funnel],
+         for row in view.funnel if row.count is not None],
         chart_id="chart-funnel",
         title=_("Attrition funnel: people who answered each wave"),
         description="; ".join(f"{row.label}: {row.count_text} ({row.percent_text})"
@@ -518,7 +525,7 @@ def _charts_add(view: ReportView, report: Mapping[str, Any], min_group: int) -> 
     for dimension in report.get("dimensions", []):
         points = []
         for entry in dimension.get("waves", []):
-            shown = entry["mean"] is not None and entry["n"] >= min_group
+            shown = entry["mean"] is not None and (entry["n"] or 0) >= min_group
             points.append(charts.DimensionPoint(
                 wave_label=labels.get(entry["wave"], str(entry["wave"])),
                 mean=entry["mean"] if shown else None,
@@ -555,26 +562,44 @@ def _charts_add(view: ReportView, report: Mapping[str, Any], min_group: int) -> 
         )
 
 
-def period_text(first: dt.date | None, last: dt.date | None) -> str:
-    """"Responses from 15/01/2024 to 30/06/2025", in the active language's date format."""
-    if first is None or last is None:
-        return _("No response in this period")
-    return _("Responses from %(first)s to %(last)s") % {
-        "first": date_format(first, "SHORT_DATE_FORMAT"),
-        "last": date_format(last, "SHORT_DATE_FORMAT")}
+def period_text(first: dt.date | None, last: dt.date | None, *, months: bool = False) -> str:
+    """The period chosen (not the dates of the data): the people whose first questionnaire
+    falls in it, followed through every wave. ``months``: the board's cuts, shown as months
+    ("January 2024"), never as days."""
+    def when(day: dt.date) -> str:
+        return date_format(day, "YEAR_MONTH_FORMAT" if months else "SHORT_DATE_FORMAT")
+
+    if first is None and last is None:
+        return _("All the people followed, whatever their date of entry")
+    if last is None:
+        return _("People who entered from %(first)s onwards") % {"first": when(first)}
+    if first is None:
+        return _("People who entered until %(last)s") % {"last": when(last)}
+    if months and (first.year, first.month) == (last.year, last.month):
+        return _("People who entered in %(month)s") % {"month": when(first)}
+    return _("People who entered from %(first)s to %(last)s") % {
+        "first": when(first), "last": when(last)}
 
 
 def filters_text(*, filters: ReportFilters, counsellor_name: str | None = None) -> list[str]:
-    """The filters of a report in words, for the PDF's cover."""
+    """The filters of a report in words, besides the period (``period_text``), for the
+    PDF's cover."""
     parts = []
-    if filters.answered_from:
-        parts.append(_("answered from %(date)s") % {
-            "date": date_format(filters.answered_from, "SHORT_DATE_FORMAT")})
-    if filters.answered_to:
-        parts.append(_("answered until %(date)s") % {
-            "date": date_format(filters.answered_to, "SHORT_DATE_FORMAT")})
     if filters.programme:
         parts.append(_("programme “%(programme)s”") % {"programme": filters.programme})
     if filters.counsellor_id is not None and counsellor_name:
         parts.append(_("people followed by %(name)s") % {"name": counsellor_name})
     return parts
+
+
+def board_cut_label(cut: BoardCut) -> str:
+    """A board cut in words for its menu: months, never days."""
+    if cut.kind == "all":
+        return _("Whole history")
+    if cut.kind == "programme":
+        return _("Programme “%(programme)s” (whole history)") % {"programme": cut.programme}
+    if cut.kind == "year":
+        return _("Entered in %(year)d") % {"year": cut.start.year}
+    return _("Entered from %(first)s to %(last)s") % {
+        "first": date_format(cut.start, "YEAR_MONTH_FORMAT"),
+        "last": date_format(cut.end, "YEAR_MONTH_FORMAT")}
