@@ -83,8 +83,10 @@ def _data_fingerprint(questionnaire: Questionnaire) -> str:
 
 
 def _filters_key(filters: ReportFilters) -> str:
+    # The audience too: the board's report (counts below 5 hidden) is not the operator's.
     return "|".join(str(value) for value in (
-        filters.answered_from, filters.answered_to, filters.counsellor_id, filters.programme))
+        filters.cohort_from, filters.cohort_to, filters.counsellor_id, filters.programme,
+        filters.audience))
 
 
 @dataclass(frozen=True)

@@ -128,8 +128,11 @@ def decimal_format(value: float, places: int = 2) -> str:
     return number_format(round(float(value), places), decimal_pos=places, use_l10n=True)
 
 
-def count_format(value: int) -> str:
-    """A count with the active language's thousands separator (10 000 / 10,000)."""
+def count_format(value: int | None) -> str:
+    """A count with the active language's thousands separator (10 000 / 10,000); a count
+    hidden for the board (``None``, analysis/disclosure.py) is "—", explained on the page."""
+    if value is None:
+        return "—"
     return number_format(int(value), use_l10n=True, force_grouping=True)
 
 

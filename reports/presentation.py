@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from analysis.disclosure import BoardCut
 from analysis.tests_of_change import significance_label
 from questionnaires.selectors import ReportFilters
 from reports import charts
@@ -511,7 +512,8 @@ def _item_table(item: Mapping[str, Any], comparison: Comparison, min_group: int)
         "paired_sentence": paired_sentence(paired, min_group=min_group),
         "paired_n": paired.get("n"),
     }
-    thin = [f is None or f.get("n_answered") is None or f["n_answered"] < min_group
+    thin = [f is None or (f["n_responses"] or 0) < min_group
+            or (f["n_answered"] is not None and f["n_answered"] < min_group)
             for f in frequencies]
     if any(thin):
         return ItemTable(
@@ -758,26 +760,44 @@ def _charts_add(view: ReportView, report: Mapping[str, Any], min_group: int) -> 
         )
 
 
-def period_text(first: dt.date | None, last: dt.date | None) -> str:
-    """"Responses from 15/01/2024 to 30/06/2025", in the active language's date format."""
-    if first is None or last is None:
-        return _("No response in this period")
-    return _("Responses from %(first)s to %(last)s") % {
-        "first": date_format(first, "SHORT_DATE_FORMAT"),
-        "last": date_format(last, "SHORT_DATE_FORMAT")}
+def period_text(first: dt.date | None, last: dt.date | None, *, months: bool = False) -> str:
+    """The period chosen (not the dates of the data): the people whose first questionnaire
+    falls in it, followed through every wave. ``months``: the board's cuts, shown as months
+    ("January 2024"), never as days."""
+    def when(day: dt.date) -> str:
+        return date_format(day, "YEAR_MONTH_FORMAT" if months else "SHORT_DATE_FORMAT")
+
+    if first is None and last is None:
+        return _("All the people followed, whatever their date of entry")
+    if last is None:
+        return _("People who entered from %(first)s onwards") % {"first": when(first)}
+    if first is None:
+        return _("People who entered until %(last)s") % {"last": when(last)}
+    if months and (first.year, first.month) == (last.year, last.month):
+        return _("People who entered in %(month)s") % {"month": when(first)}
+    return _("People who entered from %(first)s to %(last)s") % {
+        "first": when(first), "last": when(last)}
 
 
 def filters_text(*, filters: ReportFilters, counsellor_name: str | None = None) -> list[str]:
-    """The filters of a report in words, for the PDF's cover."""
+    """The filters of a report in words, besides the period (``period_text``), for the
+    PDF's cover."""
     parts = []
-    if filters.answered_from:
-        parts.append(_("answered from %(date)s") % {
-            "date": date_format(filters.answered_from, "SHORT_DATE_FORMAT")})
-    if filters.answered_to:
-        parts.append(_("answered until %(date)s") % {
-            "date": date_format(filters.answered_to, "SHORT_DATE_FORMAT")})
     if filters.programme:
         parts.append(_("programme “%(programme)s”") % {"programme": filters.programme})
     if filters.counsellor_id is not None and counsellor_name:
         parts.append(_("people followed by %(name)s") % {"name": counsellor_name})
     return parts
+
+
+def board_cut_label(cut: BoardCut) -> str:
+    """A board cut in words for its menu: months, never days."""
+    if cut.kind == "all":
+        return _("Whole history")
+    if cut.kind == "programme":
+        return _("Programme “%(programme)s” (whole history)") % {"programme": cut.programme}
+    if cut.kind == "year":
+        return _("Entered in %(year)d") % {"year": cut.start.year}
+    return _("Entered from %(first)s to %(last)s") % {
+        "first": date_format(cut.start, "YEAR_MONTH_FORMAT"),
+        "last": date_format(cut.end, "YEAR_MONTH_FORMAT")}

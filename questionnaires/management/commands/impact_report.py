@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -78,6 +79,9 @@ class Command(BaseCommand):
         if options["audience"] == AUDIENCE_BOARD or options["cut"]:
             cut = self._board_cut(questionnaire, filters, options["cut"])
             filters = board_filters(cut=cut)
+        elif options["format"] == "pdf":
+            # A PDF leaves the organisation: never a count below 5 in it, whatever the filters.
+            filters = dataclasses.replace(filters, audience=AUDIENCE_BOARD)
         report = impact_report(questionnaire=questionnaire, filters=filters)
         if options["format"] == "pdf":
             # Imported here: charts and WeasyPrint would slow down every JSON report.
