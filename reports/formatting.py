@@ -163,6 +163,17 @@ def interval_format(ci: Sequence[float | None] | None, *, places: int = 1,
     return _("%(value)s%%") % {"value": text} if percent else text
 
 
+def share_parts(share: Mapping[str, Any] | None) -> tuple[str, str]:
+    """("52 %", "IC 95 % : 38 à 66 %"): a share and its Wilson interval, for a table cell."""
+    if not share or share.get("value") is None:
+        return "—", ""
+    ci = share.get("ci")
+    interval = (interval_format([100.0 * ci[0], 100.0 * ci[1]], places=0, percent=True)
+                if ci and ci[0] is not None and ci[1] is not None else "")
+    return (percent_format(100.0 * share["value"], 0),
+            _("95%% CI %(interval)s") % {"interval": interval} if interval else "")
+
+
 def share_format(share: Mapping[str, Any] | None) -> str:
     """"52 % (IC 95 % : 38 à 66 %)": a share (0–1) with its Wilson interval."""
     if not share or share.get("value") is None:
@@ -447,8 +458,19 @@ def sensitivity_sentence(sensitivity: Mapping[str, Any] | None) -> str:
         "change": signed_format(difference, 1)}
 
 
-def at_work_sentence(at_work: Mapping[str, Any] | None) -> str:
-    """"40 % en emploi 6 mois après la sortie (n = 20)"."""
+def at_work_sentence(at_work: Mapping[str, Any] | None, *,
+                     not_recorded: int | None = 0) -> str:
+    """"40 % en emploi 6 mois après la sortie (n = 20)", and how many of the n have no
+    situation recorded (they count as not at work, so the share is never flattered)."""
+    sentence = _at_work_share(at_work)
+    n = (at_work or {}).get("n")
+    if not n or not not_recorded or (at_work or {}).get("value") is None:
+        return sentence
+    return _("%(sentence)s; situation not recorded for %(missing)s of them, counted as not "
+             "at work.") % {"sentence": sentence, "missing": count_format(not_recorded)}
+
+
+def _at_work_share(at_work: Mapping[str, Any] | None) -> str:
     if not at_work or at_work.get("n") is None:
         return _("At work 6 months after leaving: not published (too few people).")
     if not at_work["n"]:

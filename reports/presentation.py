@@ -43,6 +43,7 @@ from reports.formatting import (
     sample_claim_sentence,
     sensitivity_sentence,
     share_format,
+    share_parts,
     signed_format,
     significance_shown,
     verdict_label,
@@ -102,9 +103,11 @@ class DimensionRow:
     change_text: str  # points on 0–100
     ci_text: str
     p_text: str
-    p_meaning_text: str
+    p_adjusted: float | None
     improved_text: str
+    improved_ci_text: str
     worsened_text: str
+    worsened_ci_text: str
     sensitivity_text: str
 
 
@@ -260,6 +263,7 @@ class ReportView:
     summary: list[str] = field(default_factory=list)
     verdict_counts: list[tuple[str, str, str]] = field(default_factory=list)
     dimension_basis: str = ""
+    dimension_p_sentence: str = ""
     suppressed_note: str = ""
     funnel_chart: str = ""
     dimensions_chart: str = ""
@@ -373,7 +377,8 @@ def _outcomes(report: Mapping[str, Any]) -> OutcomesView | None:
         followed_text=count_or_dash(outcomes.get("followed")),
         exits=exits, situations=situations,
         situation_due_text=count_or_dash(outcomes.get("situation_due")),
-        at_work_sentence=at_work_sentence(outcomes.get("at_work_6_months")))
+        at_work_sentence=at_work_sentence(outcomes.get("at_work_6_months"),
+                                          not_recorded=outcomes.get("situation_not_recorded")))
 
 
 def _ci_0_100(entry: Mapping[str, Any], key: str, *, signed: bool = False) -> str:
@@ -406,8 +411,10 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
             "low": decimal_format(scale["min"], 0), "high": decimal_format(scale["max"], 0)}
             if scale.get("min") is not None and scale.get("max") is not None else "")
         verdict = ""
-        evolution = n_pairs_text = change_text = ci_text = p_text = p_meaning_text = ""
-        improved_text = worsened_text = sensitivity_text = ""
+        evolution = n_pairs_text = change_text = ci_text = p_text = ""
+        improved = worsened = ("", "")
+        sensitivity_text = ""
+        p_adjusted = None
         if comparison is not None and dimension.get("comparisons"):
             paired = dimension["comparisons"][comparison.index]
             verdict = paired.get("verdict") or "too_few"
@@ -421,10 +428,10 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
                 change_text = _("%(change)s points") % {"change": signed_format(difference, 1)}
                 ci_text = _ci_0_100(paired, "ci_0_100", signed=True)
                 if paired.get("p_adjusted") is not None:
-                    p_text = _("adjusted p %(p)s") % {"p": _p_value(paired["p_adjusted"])}
-                    p_meaning_text = p_meaning(paired["p_adjusted"])
-                improved_text = share_format(paired.get("improved_share"))
-                worsened_text = share_format(paired.get("worsened_share"))
+                    p_adjusted = paired["p_adjusted"]
+                    p_text = _("adjusted p %(p)s") % {"p": _p_value(p_adjusted)}
+                improved = share_parts(paired.get("improved_share"))
+                worsened = share_parts(paired.get("worsened_share"))
                 sensitivity_text = sensitivity_sentence(paired.get("sensitivity"))
                 means = paired.get("mean_0_100") or [None, None]
                 if means[0] is not None and means[1] is not None:
@@ -442,7 +449,8 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
             if verdict else "",
             waves=waves, evolution=evolution, n_pairs_text=n_pairs_text,
             change_text=change_text, ci_text=ci_text, p_text=p_text,
-            p_meaning_text=p_meaning_text, improved_text=improved_text, worsened_text=worsened_text,
+            p_adjusted=p_adjusted, improved_text=improved[0], improved_ci_text=improved[1],
+            worsened_text=worsened[0], worsened_ci_text=worsened[1],
             sensitivity_text=sensitivity_text))
     return rows
 
@@ -547,7 +555,9 @@ def _item_table(item: Mapping[str, Any], comparison: Comparison, min_group: int)
         chi2_computed=independent.get("chi2") is not None,
         cramers_v_text=(decimal_format(independent["cramers_v"])
                         if independent.get("cramers_v") is not None else ""),
-        warning=warning_text(independent.get("warnings")),
+        warning=(_("Some expected counts are below 5: the p comes from an exact test.")
+                 if independent.get("exact_p") is not None
+                 else warning_text(independent.get("warnings"))),
         total_percent_text=percent_format(100.0, 0),
     )
 
@@ -673,6 +683,15 @@ def report_view(
         last_label=chosen.second_label if chosen else wave_labels[-1])
     view.outcomes = _outcomes(report)
     view.dimensions = _dimension_rows(report, chosen, min_group)
+    changed = [row.p_adjusted for row in view.dimensions
+               if row.verdict in ("progress", "decline") and row.p_adjusted is not None]
+    if changed:
+        highest = max(changed)
+        view.dimension_p_sentence = _(
+            "Progress or decline: adjusted p %(p)s, that is %(meaning)s.") % {
+            "p": (_p_value(highest) if highest < 0.001
+                  else _("at most %(p)s") % {"p": p_precise_format(highest)}),
+            "meaning": p_meaning(highest)}
     view.dimension_basis = _(
         "A dimension's score is the mean of a person's scored answers to its questions (at "
         "least two thirds of them answered), shown out of 100: 0 is the lowest answer to "

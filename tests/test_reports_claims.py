@@ -39,7 +39,9 @@ def page_html(report: dict) -> str:
 
 def text_of(markup: str) -> str:
     markup = re.sub(r"<(style|svg)\b.*?</\1>", " ", markup, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"</?[a-zA-Z!][^>]*>", " ", markup)).split())
+    text = html.unescape(re.sub(r"</?[a-zA-Z!][^>]*>", " ", markup))
+    # French no-break spaces (guillemets, colons, percents) read as spaces.
+    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def without_explanations(markup: str) -> str:
@@ -173,8 +175,8 @@ def test_dimensions_are_shown_out_of_100_without_zero_width_intervals():
                 assert 0 <= low < high <= 100
         if row.change_text:
             assert row.change_text.endswith("points")
-            assert "IC 95" in row.improved_text
-            assert "IC 95" in row.worsened_text
+            assert row.improved_ci_text.startswith("IC 95")
+            assert row.worsened_ci_text.startswith("IC 95")
 
 
 # ---------------------------------------------------------------------------
