@@ -251,12 +251,25 @@ def significance_shown(independent: Mapping[str, Any]) -> str:
     return independent.get("significance_shown") or independent.get("significance") or ""
 
 
+def _has_hidden_count(independent: Mapping[str, Any]) -> bool:
+    """Whether the board's version withheld a count of this table (analysis/disclosure.py)."""
+    counts = independent.get("counts") or {}
+    return (any(v is None for pair in counts.values() if pair for v in pair)
+            or any(v is None for v in independent.get("n") or []))
+
+
 def chi2_line(independent: Mapping[str, Any]) -> str:
     """"p < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)", or why the test could not be computed.
 
     Where an expected count is below 5 the report gives an exact p; the line then shows that
     p, which the label comes from, so that the p and the label never disagree."""
     if independent.get("chi2") is None or independent.get("p") is None:
+        if _has_hidden_count(independent):
+            label = significance_shown(independent)
+            if label:
+                return _("Chi-square details not published: they would give a hidden count "
+                         "back (%(significance)s)") % {"significance": label}
+            return _("Chi-square not published: it would rest on hidden counts")
         reason = warning_text(independent.get("warnings")) or _("not enough answers")
         return _("Chi-square not computable: %(reason)s") % {"reason": reason}
     values = {
@@ -297,7 +310,7 @@ def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
     """"Sur 40 personnes suivies, 21 progressent, 15 restent stables, 4 reculent ; p ajusté =
     0,004": the same people at both waves, and the adjusted p their verdict rests on."""
     n = paired.get("n")
-    if n is None or any(paired.get(k) is None for k in ("improved", "stable", "worsened")):
+    if n is None:
         return _("The individual evolution is not published: it would rest on too few people "
                  "to keep them unrecognisable.")
     if not n:
@@ -307,17 +320,29 @@ def paired_sentence(paired: Mapping[str, Any], *, min_group: int = 5) -> str:
             "Fewer than %(min)s people answered this question at both waves: "
             "the individual evolution is not published."
         ) % {"min": min_group}
-    improved = ngettext("%(count)s improves", "%(count)s improve", paired["improved"]) % {
-        "count": count_format(paired["improved"])}
-    stable = ngettext("%(count)s stays stable", "%(count)s stay stable", paired["stable"]) % {
-        "count": count_format(paired["stable"])}
-    worsened = ngettext("%(count)s declines", "%(count)s decline", paired["worsened"]) % {
-        "count": count_format(paired["worsened"])}
-    sentence = ngettext(
-        "Of %(n)s person followed, %(improved)s, %(stable)s, %(worsened)s",
-        "Of %(n)s people followed, %(improved)s, %(stable)s, %(worsened)s",
-        n,
-    ) % {"n": count_format(n), "improved": improved, "stable": stable, "worsened": worsened}
+    parts = []
+    for key, one, many in (("improved", "%(count)s improves", "%(count)s improve"),
+                           ("stable", "%(count)s stays stable", "%(count)s stay stable"),
+                           ("worsened", "%(count)s declines", "%(count)s decline")):
+        if paired.get(key) is not None:
+            parts.append(ngettext(one, many, paired[key]) % {
+                "count": count_format(paired[key])})
+    if len(parts) == 3:
+        sentence = ngettext(
+            "Of %(n)s person followed, %(improved)s, %(stable)s, %(worsened)s",
+            "Of %(n)s people followed, %(improved)s, %(stable)s, %(worsened)s",
+            n,
+        ) % {"n": count_format(n), "improved": parts[0], "stable": parts[1],
+             "worsened": parts[2]}
+    else:
+        # The board's version hides counts below 5 (and one more so none can be deduced).
+        sentence = ngettext(
+            "Of %(n)s person followed, %(known)s (the other counts are not published, so "
+            "that no count below 5 can be worked out)",
+            "Of %(n)s people followed, %(known)s (the other counts are not published, so "
+            "that no count below 5 can be worked out)",
+            n,
+        ) % {"n": count_format(n), "known": ", ".join(parts) or "—"}
     _p, p_adjusted = paired_test(paired)
     if p_adjusted is None:
         wilcoxon = paired.get("wilcoxon") or {}

@@ -88,10 +88,20 @@ def test_the_paired_sentence_gives_the_adjusted_p_the_verdict_rests_on(french):
 
 
 def test_a_suppressed_paired_result_says_why_without_crashing(french):
-    paired = {**PAIRED, "improved": None, "worsened": None}
-    sentence = paired_sentence(paired)
-    assert "n'est pas publiée" in sentence
+    paired = {**PAIRED, "improved": 36, "stable": None, "worsened": None}
+    sentence = plain(paired_sentence(paired))
+    assert sentence.startswith("Sur 40 personnes suivies, 36 progressent (les autres nombres "
+                               "ne sont pas publiés")
     assert "None" not in sentence
+    assert sentence.endswith("p ajusté = 0,012")
+
+
+def test_a_board_table_with_hidden_cells_keeps_its_label_but_not_its_figures(french):
+    board = {"counts": {"A": [40, None], "B": [54, 6]}, "n": [94, None], "chi2": None,
+             "p": None, "dof": 1, "significance_shown": "TS", "warnings": []}
+    line = plain(chi2_line(board))
+    assert line == ("Détail du khi2 non publié : il permettrait de retrouver un effectif "
+                    "masqué (TS)")
 
 
 def test_the_paired_sentence_uses_the_singular_for_one_person(french):
