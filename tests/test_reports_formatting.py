@@ -202,4 +202,4 @@ def test_the_share_at_work_six_months_after_leaving_gives_its_base(french):
 def test_the_reweighted_evolution_is_one_line_in_points(french):
     line = sensitivity_sentence({"method": "ipw", "n": 80, "mean_difference_0_100": 6.25,
                                  "warning": None})
-    assert plain(line) == "Repondéré selon qui a répondu à la vague suivante : +6,2 points."
+    assert plain(line) == "Repondéré selon les départs : +6,2 points."
