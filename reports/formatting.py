@@ -293,7 +293,7 @@ def adjusted_p_note(p_adjusted: float | None, *, precise: bool = False) -> str:
     if p_adjusted is None:
         return ""
     text = p_precise_format(p_adjusted) if precise else p_format(p_adjusted)
-    if precise and text.startswith("<"):
+    if text.startswith("<"):  # "p ajusté < 0,01", never "= <"
         return _("adjusted p %(p)s") % {"p": text}
     return _("adjusted p = %(p)s") % {"p": text}
 

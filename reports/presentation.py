@@ -436,9 +436,9 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
                 means = paired.get("mean_0_100") or [None, None]
                 if means[0] is not None and means[1] is not None:
                     evolution = ngettext(
-                        "For the %(n)s person followed, from %(a)s to %(b)s out of 100 "
+                        "for the %(n)s person followed, from %(a)s to %(b)s out of 100 "
                         "(%(change)s)",
-                        "For the %(n)s people followed, from %(a)s to %(b)s out of 100 "
+                        "for the %(n)s people followed, from %(a)s to %(b)s out of 100 "
                         "(%(change)s)",
                         n,
                     ) % {"n": count_format(n), "a": decimal_format(means[0], 1),
