@@ -203,3 +203,12 @@ def test_the_reweighted_evolution_is_one_line_in_points(french):
     line = sensitivity_sentence({"method": "ipw", "n": 80, "mean_difference_0_100": 6.25,
                                  "warning": None})
     assert plain(line) == "Repondéré selon les départs : +6,2 points."
+
+
+@pytest.mark.parametrize("precise", [True, False])
+def test_an_adjusted_p_below_the_threshold_takes_no_equals_sign(french, precise):
+    from reports.formatting import adjusted_p_note
+
+    note = adjusted_p_note(0.0004, precise=precise)
+    assert note.startswith("p ajusté < 0,0")
+    assert "= <" not in note
