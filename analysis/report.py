@@ -19,6 +19,7 @@ import numpy as np
 from analysis.attrition import attrition_bias, respondents_funnel, sample_power
 from analysis.caveats import MESSAGES, warning_entries
 from analysis.counting import (
+    answer_scores,
     choice_counts,
     n_beneficiaries,
     response_grid,
@@ -436,13 +437,17 @@ def _dimension_members(data: SurveyData) -> list[tuple[str, list[int]]]:
 def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
     grid = response_grid(data)
     dims = dimension_scores(data)
-    evolutions = [
-        [
-            paired_evolution(*dimension_paired_scores(data, grid, dims.items[d], a, b))
-            for a, b in pairs
-        ]
-        for d in range(len(dims.names))
-    ]
+    evolutions = []
+    for items in dims.items:
+        item_scores = answer_scores(data, list(items))  # once for every comparison
+        evolutions.append(
+            [
+                paired_evolution(
+                    *dimension_paired_scores(data, grid, items, a, b, item_scores=item_scores)
+                )
+                for a, b in pairs
+            ]
+        )
     # The dimensions' verdicts are their own BH family (dimensions × comparisons).
     adjusted = iter(
         benjamini_hochberg(

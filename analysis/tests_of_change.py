@@ -177,21 +177,30 @@ def compare_independent(
 def monte_carlo_chi2_p(
     table: ArrayLike, *, resamples: int = MONTE_CARLO_RESAMPLES, seed: int = MONTE_CARLO_SEED
 ) -> float:
-    """Monte Carlo p of Pearson's chi-square for a table with small expected counts.
+    """Monte Carlo p of Pearson's chi-square for a choices × 2 table with small expected counts.
 
-    scipy draws ``resamples`` tables with the observed margins (``random_table``) and
-    returns (1 + tables at least as extreme) / (1 + resamples). Seeded: the same table
-    always gives the same p. ``scipy.stats`` (~0.5 s to import) is loaded only here,
-    which large reports rarely reach.
+    Draws ``resamples`` tables with the observed margins (under independence the first
+    column is a multivariate hypergeometric draw from the row totals, numpy's
+    ``multivariate_hypergeometric``) and returns (1 + tables at least as extreme) /
+    (1 + resamples), as scipy's ``chi2_contingency(method=MonteCarloMethod(...))`` does.
+    Seeded: the same table always gives the same p. Done in numpy, ~3 ms a table, so
+    that a questionnaire with a sparse "ne se prononce pas" on every item stays fast
+    (scipy's version costs ~8 ms a table plus ~0.5 s to import ``scipy.stats``).
     """
-    from scipy import stats
-
-    result = stats.chi2_contingency(
-        np.asarray(table, dtype=np.int64),
-        correction=False,
-        method=stats.MonteCarloMethod(n_resamples=resamples, rng=np.random.default_rng(seed)),
-    )
-    return float(result.pvalue)
+    observed = np.asarray(table, dtype=np.int64).reshape(-1, 2)
+    rows = observed.sum(axis=1)
+    n_first = int(observed[:, 0].sum())
+    expected = rows * (n_first / float(rows.sum()))  # first column; the second is rows − it
+    # With fixed margins the second column's deviations mirror the first's, so
+    # chi2 = Σ (x − e₁)² · (1/e₁ + 1/e₂) over the first column alone.
+    weight = 1.0 / expected + 1.0 / (rows - expected)
+    statistic = float(((observed[:, 0] - expected) ** 2) @ weight)
+    rng = np.random.default_rng(seed)
+    first = rng.multivariate_hypergeometric(rows, n_first, size=resamples, method="marginals")
+    statistics = ((first - expected) ** 2) @ weight
+    # A relative tolerance keeps tables tied with the observed one (up to rounding) extreme.
+    extreme = int((statistics >= statistic - 1e-9 * max(1.0, statistic)).sum())
+    return (extreme + 1) / (resamples + 1)
 
 
 def _residual_mark(residual: float) -> str | None:
