@@ -278,7 +278,7 @@ def _item_shell(data: SurveyData, i: int, pairs: list[tuple[int, int]]) -> dict[
         "comparisons": [
             {
                 "waves": [data.waves[a], data.waves[b]],
-                "verdict": None,
+                "verdict": "too_few",
                 "disagreement": None,
                 "independent": _independent_block(None, item.choices.codes, None),
                 "paired": _paired_block(None, None, item.choices.codes, None),
