@@ -245,6 +245,11 @@ def _items_section(
                     "disagreement": verdict_disagreement(
                         verdict=verdict,
                         significance_shown=independent_block["significance_shown"],
+                        table_direction=_mean_score_direction(
+                            counts[a, i, : len(item.choices.codes)],
+                            counts[b, i, : len(item.choices.codes)],
+                            item.choices.scores,
+                        ),
                     ),
                     "independent": independent_block,
                     "paired": _paired_block(result, scored, item.choices.codes, p_adjusted),
@@ -260,6 +265,17 @@ def _items_section(
             }
         )
     return items
+
+
+def _mean_score_direction(counts_a: np.ndarray, counts_b: np.ndarray, scores: np.ndarray) -> int:
+    """Sign of the change in mean score between two waves' answers (everyone who answered)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    scored = ~np.isnan(scores)
+    n_a, n_b = counts_a[scored].sum(), counts_b[scored].sum()
+    if n_a == 0 or n_b == 0:
+        return 0
+    change = (counts_b[scored] @ scores[scored]) / n_b - (counts_a[scored] @ scores[scored]) / n_a
+    return int(np.sign(round(float(change), 9)))
 
 
 def _verdict_p(result: PairedResult) -> float | None:

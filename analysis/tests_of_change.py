@@ -382,15 +382,24 @@ def change_verdict(
     return "no_change_detected"
 
 
-def verdict_disagreement(*, verdict: str, significance_shown: str | None) -> str | None:
+def verdict_disagreement(
+    *, verdict: str, significance_shown: str | None, table_direction: int = 0
+) -> str | None:
     """Why the survey-tool table and the verdict differ, if they do.
 
     "composition": the table of everyone who answered is significant (S/TS) but the same
-    people did not change detectably (the difference comes from who answered);
-    "paired_only": the same people changed while the table is PS/NS.
+    people did not change detectably, or changed the other way round from the table's
+    mean score (``table_direction``: sign of wave b's mean minus wave a's among all who
+    answered): the difference comes from who answered. "paired_only": the same people
+    changed while the table is PS/NS.
     """
-    if significance_shown in ("TS", "S") and verdict in ("no_change_detected", "too_few"):
-        return "composition"
+    if significance_shown in ("TS", "S"):
+        if verdict in ("no_change_detected", "too_few"):
+            return "composition"
+        opposite = (verdict == "progress" and table_direction < 0) or (
+            verdict == "decline" and table_direction > 0
+        )
+        return "composition" if opposite else None
     if significance_shown in ("PS", "NS") and verdict in ("progress", "decline"):
         return "paired_only"
     return None

@@ -540,3 +540,11 @@ def test_the_verdict_follows_pairs_adjusted_p_and_direction(n, p_adjusted, direc
 )
 def test_a_disagreement_between_table_and_verdict_is_named(verdict, shown, disagreement):
     assert verdict_disagreement(verdict=verdict, significance_shown=shown) == disagreement
+
+
+@pytest.mark.parametrize(("verdict", "direction"), [("decline", 1), ("progress", -1)])
+def test_a_table_moving_against_the_verdict_is_a_composition_effect(verdict, direction):
+    assert (
+        verdict_disagreement(verdict=verdict, significance_shown="TS", table_direction=direction)
+        == "composition"
+    )
