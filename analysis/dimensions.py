@@ -104,19 +104,20 @@ def dimension_paired_scores(
     wave_b: int,
     *,
     min_share: float = MIN_RATED_SHARE,
+    item_scores: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Aligned scores (a, b) of the people who can be compared on one dimension.
 
     For each person who answered wave positions ``wave_a`` and ``wave_b`` (rows of
     ``grid``, see ``counting.response_grid``), both scores are the mean over the items
     they rated at both waves; people who rated fewer than ``min_share`` of the
-    dimension's items at both waves are left out.
+    dimension's items at both waves are left out. ``item_scores`` may pass
+    ``answer_scores(data, items)`` when it is already at hand (several comparisons).
     """
     both = (grid[:, wave_a] >= 0) & (grid[:, wave_b] >= 0)
     if not both.any() or not items:
         return np.empty(0), np.empty(0)
-    columns = list(items)
-    scores = answer_scores(data, columns)
+    scores = answer_scores(data, list(items)) if item_scores is None else item_scores
     a = scores[grid[both, wave_a]]
     b = scores[grid[both, wave_b]]
     common = ~np.isnan(a) & ~np.isnan(b)

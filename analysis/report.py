@@ -279,6 +279,11 @@ def _items_section(
                     "disagreement": verdict_disagreement(
                         verdict=verdict,
                         significance_shown=independent_block["significance_shown"],
+                        table_direction=_mean_score_direction(
+                            counts[a, i, : len(item.choices.codes)],
+                            counts[b, i, : len(item.choices.codes)],
+                            item.choices.scores,
+                        ),
                     ),
                     "independent": independent_block,
                     "paired": _paired_block(result, scored, item.choices.codes, p_adjusted),
@@ -294,6 +299,17 @@ def _items_section(
             }
         )
     return items
+
+
+def _mean_score_direction(counts_a: np.ndarray, counts_b: np.ndarray, scores: np.ndarray) -> int:
+    """Sign of the change in mean score between two waves' answers (everyone who answered)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    scored = ~np.isnan(scores)
+    n_a, n_b = counts_a[scored].sum(), counts_b[scored].sum()
+    if n_a == 0 or n_b == 0:
+        return 0
+    change = (counts_b[scored] @ scores[scored]) / n_b - (counts_a[scored] @ scores[scored]) / n_a
+    return int(np.sign(round(float(change), 9)))
 
 
 def _verdict_p(result: PairedResult) -> float | None:
@@ -312,7 +328,7 @@ def _item_shell(data: SurveyData, i: int, pairs: list[tuple[int, int]]) -> dict[
         "comparisons": [
             {
                 "waves": [data.waves[a], data.waves[b]],
-                "verdict": None,
+                "verdict": "too_few",
                 "disagreement": None,
                 "independent": _independent_block(None, item.choices.codes, None),
                 "paired": _paired_block(None, None, item.choices.codes, None),
@@ -471,13 +487,17 @@ def _dimension_members(data: SurveyData) -> list[tuple[str, list[int]]]:
 def _dimensions_section(data: SurveyData, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
     grid = response_grid(data)
     dims = dimension_scores(data)
-    evolutions = [
-        [
-            paired_evolution(*dimension_paired_scores(data, grid, dims.items[d], a, b))
-            for a, b in pairs
-        ]
-        for d in range(len(dims.names))
-    ]
+    evolutions = []
+    for items in dims.items:
+        item_scores = answer_scores(data, list(items))  # once for every comparison
+        evolutions.append(
+            [
+                paired_evolution(
+                    *dimension_paired_scores(data, grid, items, a, b, item_scores=item_scores)
+                )
+                for a, b in pairs
+            ]
+        )
     # The dimensions' verdicts are their own BH family (dimensions × comparisons).
     adjusted = iter(
         benjamini_hochberg(

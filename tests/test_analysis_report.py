@@ -181,6 +181,17 @@ def test_paired_figures_match_a_naive_pairing_of_beneficiaries(random_data, rand
             assert paired["wilcoxon"]["p"] == pytest.approx(flips.pvalue, abs=0.02)
 
 
+def test_a_sparse_item_is_labelled_from_fishers_p_in_the_report():
+    yes_no = (("O", 1.0), ("N", 0.0))
+    report = report_build(survey_data_from_counts({1: [1, 6], 2: [7, 4]}, choices=yes_no))
+    independent = report["items"][0]["comparisons"][0]["independent"]
+    fisher = stats.fisher_exact([[1, 7], [6, 4]]).pvalue
+    assert independent["significance"] == "S"  # Pearson's, as survey tools print it
+    assert independent["exact_method"] == "fisher"
+    assert independent["exact_p"] == pytest.approx(fisher)
+    assert independent["significance_shown"] == "PS"
+
+
 def test_dont_know_counts_in_the_independent_test_but_not_in_pairs():
     rows = [(b, 1, "2024-01-01", ["NSP" if b < 3 else "A"]) for b in range(10)]
     rows += [(b, 2, "2024-04-01", ["B"]) for b in range(10)]
@@ -288,6 +299,7 @@ def test_a_small_group_gets_the_structure_without_any_figure():
     assert report["n_beneficiaries"] is None
     comparison = only_comparison(report)
     assert comparison["waves"] == [1, 2]
+    assert comparison["verdict"] == "too_few"
     assert comparison["independent"]["counts"] is None
     assert comparison["paired"]["n"] is None
     assert report["items"][0]["frequencies"] == []

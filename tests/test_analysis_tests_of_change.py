@@ -376,6 +376,19 @@ def test_a_sparse_larger_table_gets_a_monte_carlo_p_within_its_error_of_the_exac
     assert result.significance_shown == significance_label(result.exact_p)
 
 
+def test_the_monte_carlo_p_agrees_with_scipys_monte_carlo_within_their_errors():
+    table = np.array([[3, 1], [10, 12], [2, 0], [30, 25], [0, 4]])
+    reference = stats.chi2_contingency(
+        table,
+        correction=False,
+        method=stats.MonteCarloMethod(n_resamples=99_999, rng=np.random.default_rng(1)),
+    ).pvalue
+    result = compare_independent(table)
+    assert result.exact_method == "monte_carlo"
+    error = np.sqrt(reference * (1 - reference) * (1 / 9_999 + 1 / 99_999))
+    assert abs(result.exact_p - reference) < 4 * error
+
+
 def test_the_monte_carlo_p_is_the_same_every_time():
     table = np.array([[1, 5], [6, 2], [2, 4]])
     assert compare_independent(table).exact_p == compare_independent(table).exact_p
@@ -527,3 +540,11 @@ def test_the_verdict_follows_pairs_adjusted_p_and_direction(n, p_adjusted, direc
 )
 def test_a_disagreement_between_table_and_verdict_is_named(verdict, shown, disagreement):
     assert verdict_disagreement(verdict=verdict, significance_shown=shown) == disagreement
+
+
+@pytest.mark.parametrize(("verdict", "direction"), [("decline", 1), ("progress", -1)])
+def test_a_table_moving_against_the_verdict_is_a_composition_effect(verdict, direction):
+    assert (
+        verdict_disagreement(verdict=verdict, significance_shown="TS", table_direction=direction)
+        == "composition"
+    )

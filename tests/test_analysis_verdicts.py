@@ -15,6 +15,7 @@ ITEMS = [
     item_meta(f"Q{i:02d}", dimension="Estime de soi" if i <= 3 else "Mobilité") for i in range(1, 7)
 ]
 CODES = [code for code, _ in CAPACITE]  # A=3, B=2, C=1, NSP
+TWO = [item_meta("Q01"), item_meta("Q02", dimension="Mobilité")]
 
 
 def no_change_dropout_rows(*, n=300, seed=5, same_answers=True):
@@ -73,6 +74,19 @@ def test_the_table_and_the_verdict_disagree_because_of_who_answered(no_change_re
             assert c["disagreement"] == "composition"
 
 
+def test_people_who_declined_while_low_scorers_left_get_decline_and_the_sentence():
+    # Wave 1: 150 at C (1), 50 at A (3), mean 1.5. Only the A people answer wave 2, each
+    # now at B (2): the table's mean rises to 2 while every person followed went down.
+    rows = [(b, 1, "2024-01-01", ["C" if b < 150 else "A", "B"]) for b in range(200)]
+    rows += [(b, 2, "2024-04-01", ["B", "B"]) for b in range(150, 200)]
+    comparison = report_build(survey_data_build(rows, items=TWO, waves=(1, 2)))["items"][0][
+        "comparisons"
+    ][0]
+    assert comparison["independent"]["significance_shown"] == "TS"
+    assert comparison["verdict"] == "decline"
+    assert comparison["disagreement"] == "composition"
+
+
 # --- the verdict's family and rule --------------------------------------------
 
 
@@ -87,9 +101,6 @@ def improving_rows(n=60, seed=2):
         rows.append((b, 1, "2024-01-01", [CODES[2 - start], still]))
         rows.append((b, 2, "2024-04-01", [CODES[2 - up], still]))
     return rows
-
-
-TWO = [item_meta("Q01"), item_meta("Q02", dimension="Mobilité")]
 
 
 def test_a_clear_rise_of_the_same_people_is_progress():
