@@ -58,8 +58,11 @@ def reference_date(data: SurveyData) -> np.datetime64:
 
 def per_beneficiary(values: np.ndarray, size: int, fill: object, dtype: str | type) -> np.ndarray:
     """A per-beneficiary array cut or padded with ``fill`` to ``size`` entries."""
+    values = np.asarray(values)
+    if values.size == size and values.dtype == np.dtype(dtype):
+        return values
     out = np.full(size, fill, dtype=dtype)
-    values = np.asarray(values).astype(dtype)[:size]
+    values = values.astype(dtype)[:size]
     out[: values.size] = values
     return out
 
@@ -102,7 +105,8 @@ def exit_outcomes(data: SurveyData, size: int) -> np.ndarray:
     ``EXIT_REASONS`` code, or "unknown" for an exit recorded without a known reason.
     """
     dates = per_beneficiary(data.beneficiary_exit_date, size, np.datetime64("NaT"), "datetime64[D]")
-    reasons = per_beneficiary(data.beneficiary_exit_reason, size, "", object).astype(str)
+    reasons = np.asarray(data.beneficiary_exit_reason).astype(str)
+    reasons = per_beneficiary(reasons, size, "", reasons.dtype)
     exited = ~np.isnat(dates) & (dates <= reference_date(data))
     known = np.isin(reasons, EXIT_REASONS)
     return np.where(exited, np.where(known, reasons, "unknown"), "")
@@ -237,7 +241,7 @@ def detectable_difference(
         high *= 2.0
         if high > 1e3:
             return None
-    for _ in range(50):
+    for _ in range(32):  # bisection to about 1e-9 of the bracket
         middle = (low + high) / 2.0
         if two_sample_t_power(middle, n_x, n_y, alpha=alpha) < power:
             low = middle

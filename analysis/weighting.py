@@ -83,10 +83,10 @@ def covariates_build(
 
     ``scores`` (n, k) are standardised (missing values set to the column mean, so a person
     without a score on one dimension still counts); constant columns are dropped. Each
-    segment level held by at least ``min_level`` people becomes an indicator, the most
-    frequent level of a segment being the reference; indicators are kept most frequent first
-    while the design has fewer than ``max_columns`` columns, so that the model never has more
-    parameters than its smaller group can support.
+    segment level (strings or integer codes) held by at least ``min_level`` people becomes an
+    indicator, the most frequent level of a segment being the reference; indicators are kept
+    most frequent first while the design has fewer than ``max_columns`` columns, so that the
+    model never has more parameters than its smaller group can support.
     """
     columns: list[np.ndarray] = []
     scores = np.asarray(scores, dtype=np.float64)
@@ -101,17 +101,17 @@ def covariates_build(
         if sd > 1e-12:
             columns.append((filled - filled.mean()) / sd)
     columns = columns[:max_columns]
-    indicators: list[tuple[int, str, str, np.ndarray]] = []
+    indicators: list[tuple[int, str, object, np.ndarray]] = []
     for name in sorted(segments):
-        values = np.asarray(segments[name]).astype(str)
+        values = np.asarray(segments[name])
         levels, counts = np.unique(values, return_counts=True)
         if levels.size < 2:
             continue
         reference = levels[np.argmax(counts)]
         for level, count in zip(levels, counts, strict=True):
             if level != reference and min_level <= count <= values.size - min_level:
-                indicators.append((int(count), name, str(level), values == level))
-    indicators.sort(key=lambda entry: (-entry[0], entry[1], entry[2]))
+                indicators.append((int(count), name, level, values == level))
+    indicators.sort(key=lambda entry: (-entry[0], entry[1], str(entry[2])))
     room = max(0, max_columns - len(columns))
     columns += [mask.astype(np.float64) for *_, mask in indicators[:room]]
     if not columns:
