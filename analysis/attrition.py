@@ -201,11 +201,12 @@ def rank_sum_test(x: np.ndarray, y: np.ndarray) -> RankSumResult:
         return RankSumResult(n_x, n_y, None, None, None, ("too_few_in_group",))
     pooled = np.sort(np.concatenate([x, y]))
     n = n_x + n_y
-    # Average rank of each x among the pooled values (ties share the middle of their run).
-    below = np.searchsorted(pooled, x, side="left")
-    through = np.searchsorted(pooled, x, side="right")
-    u_x = float((below + through + 1).sum()) / 2.0 - n_x * (n_x + 1) / 2.0
-    runs = np.diff(np.flatnonzero(np.concatenate([[True], pooled[1:] != pooled[:-1], [True]])))
+    starts = np.flatnonzero(np.concatenate([[True], pooled[1:] != pooled[:-1]]))
+    values = pooled[starts]
+    runs = np.diff(np.append(starts, n))
+    # Average rank of each distinct value: the ranks before it, plus the middle of its run.
+    average_rank = starts + (runs + 1) / 2.0
+    u_x = float(average_rank[np.searchsorted(values, x)].sum()) - n_x * (n_x + 1) / 2.0
     ties = float((runs.astype(np.float64) ** 3 - runs).sum())
     variance = n_x * n_y / 12.0 * ((n + 1) - ties / (n * (n - 1))) if n > 1 else 0.0
     rank_biserial = 2.0 * u_x / (n_x * n_y) - 1.0

@@ -227,6 +227,7 @@ def test_the_bias_check_uses_rank_sum_tests_on_the_earlier_wave_adjusted_within_
     x = [np.mean([score[c] for c in a]) for b, a in wave2.items() if b in wave3]
     y = [np.mean([score[c] for c in a]) for b, a in wave2.items() if b not in wave3]
     raw.append(stats.mannwhitneyu(x, y, method="asymptotic").pvalue)
+    assert bias_of(report, [2, 3])["baseline_wave"] == 2
     tests = bias_of(report, [2, 3])["tests"]
     assert [t["name"] for t in tests] == ["Q01", "Q02", "Q03", "Q04", "Estime de soi"]
     assert [t["p"] for t in tests] == pytest.approx(raw, rel=1e-9)
