@@ -577,7 +577,7 @@ def _sensitivity_attach(
             if comparison is None:
                 continue
             result = weighted_mean_change(
-                change=dims.scores[d, due, b] - dims.scores[d, due, a], weights=weights
+                change=_paired_change(data, grid[due], dims.items[d], a, b), weights=weights
             )
             span = _scale_span(data, dims.items[d])
             comparison["sensitivity"] = {
@@ -593,6 +593,26 @@ def _sensitivity_attach(
                 "max_weight": _number(result.max_weight),
                 **_warning_fields(result.warnings),
             }
+
+
+def _paired_change(
+    data: SurveyData, grid: np.ndarray, items: tuple[int, ...], a: int, b: int
+) -> np.ndarray:
+    """Per row of ``grid``: the change (b − a) of the mean score over the dimension's items
+    rated at both waves, NaN when fewer than two thirds of them were (CONTRACT.md: the rule of
+    the dimension section, so that the weighted change is of the same pairs)."""
+    change = np.full(grid.shape[0], np.nan)
+    both = (grid[:, a] >= 0) & (grid[:, b] >= 0)
+    if not both.any() or not items:
+        return change
+    scores = answer_scores(data, list(items))
+    x, y = scores[grid[both, a]], scores[grid[both, b]]
+    common = ~np.isnan(x) & ~np.isnan(y)
+    n_common = common.sum(axis=1)
+    enough = (n_common > 0) & (n_common >= math.ceil(2 / 3 * len(items) - 1e-9))
+    total = np.where(common, y - x, 0.0).sum(axis=1)
+    change[both] = np.divide(total, n_common, out=np.full(total.shape, np.nan), where=enough)
+    return change
 
 
 def _scale_span(data: SurveyData, members: tuple[int, ...]) -> float | None:
