@@ -20,6 +20,7 @@ from analysis.attrition import (
     TransitionBias,
     due_for_wave,
     exit_outcomes,
+    item_score_counts,
     per_beneficiary,
     reference_date,
     respondents_funnel,
@@ -462,17 +463,14 @@ def _attrition_section(
     did not answer it, whether they had started differently (bias), and the pairs' power."""
     outcomes = exit_outcomes(data, grid.shape[0])
     present = grid >= 0
-    item_scores = np.full((grid.shape[0], len(data.items)), np.nan)
-    every_score = answer_scores(data, list(range(len(data.items))))
     section = []
     for a, b in pairs:
         follow = transition_follow_up(data, grid=grid, a=a, b=b, outcomes=outcomes)
-        first = present[:, a]
-        item_scores[:] = np.nan
-        if first.any() and data.items:
-            item_scores[first] = every_score[grid[first, a]]
-        measures = [
-            ("item", item.code, item_scores[:, i]) for i, item in enumerate(data.items)
+        counted = item_score_counts(
+            data, grid[follow.answered_mask, a], grid[follow.missing_mask, a]
+        )
+        measures: list[Any] = [
+            ("item", item.code, counts) for item, counts in zip(data.items, counted, strict=True)
         ] + [("dimension", name, dims.scores[d, :, a]) for d, name in enumerate(dims.names)]
         bias = transition_bias(
             measures=measures, answered=follow.answered_mask, missing=follow.missing_mask
@@ -558,6 +556,7 @@ def _sensitivity_attach(
         # Integer codes: the design only needs which people share a level, and sorting
         # integers per comparison is much cheaper than sorting strings.
         segments[name] = np.unique(values, return_inverse=True)[1]
+    item_scores = [answer_scores(data, list(items)) for items in dims.items]
     for a, b in pairs:
         waves = [data.waves[a], data.waves[b]]
         due = (grid[:, a] >= 0) & due_for_wave(data, grid=grid, position=b)
@@ -577,7 +576,7 @@ def _sensitivity_attach(
             if comparison is None:
                 continue
             result = weighted_mean_change(
-                change=_paired_change(data, grid[due], dims.items[d], a, b), weights=weights
+                change=_paired_change(item_scores[d], grid[due], a, b), weights=weights
             )
             span = _scale_span(data, dims.items[d])
             comparison["sensitivity"] = {
@@ -595,21 +594,20 @@ def _sensitivity_attach(
             }
 
 
-def _paired_change(
-    data: SurveyData, grid: np.ndarray, items: tuple[int, ...], a: int, b: int
-) -> np.ndarray:
+def _paired_change(scores: np.ndarray, grid: np.ndarray, a: int, b: int) -> np.ndarray:
     """Per row of ``grid``: the change (b − a) of the mean score over the dimension's items
     rated at both waves, NaN when fewer than two thirds of them were (CONTRACT.md: the rule of
-    the dimension section, so that the weighted change is of the same pairs)."""
+    the dimension section, so that the weighted change is of the same pairs). ``scores`` are
+    ``answer_scores`` of the dimension's items."""
     change = np.full(grid.shape[0], np.nan)
     both = (grid[:, a] >= 0) & (grid[:, b] >= 0)
-    if not both.any() or not items:
+    n_items = scores.shape[1]
+    if not both.any() or not n_items:
         return change
-    scores = answer_scores(data, list(items))
     x, y = scores[grid[both, a]], scores[grid[both, b]]
     common = ~np.isnan(x) & ~np.isnan(y)
     n_common = common.sum(axis=1)
-    enough = (n_common > 0) & (n_common >= math.ceil(2 / 3 * len(items) - 1e-9))
+    enough = (n_common > 0) & (n_common >= math.ceil(2 / 3 * n_items - 1e-9))
     total = np.where(common, y - x, 0.0).sum(axis=1)
     change[both] = np.divide(total, n_common, out=np.full(total.shape, np.nan), where=enough)
     return change
