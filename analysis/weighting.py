@@ -104,7 +104,12 @@ def covariates_build(
     indicators: list[tuple[int, str, object, np.ndarray]] = []
     for name in sorted(segments):
         values = np.asarray(segments[name])
-        levels, counts = np.unique(values, return_counts=True)
+        if values.dtype.kind in "iu" and values.size and values.min() >= 0:
+            counts = np.bincount(values)  # integer codes: no sort needed
+            levels = np.flatnonzero(counts)
+            counts = counts[levels]
+        else:
+            levels, counts = np.unique(values, return_counts=True)
         if levels.size < 2:
             continue
         reference = levels[np.argmax(counts)]

@@ -207,3 +207,12 @@ def test_a_change_needs_two_thirds_of_the_items_rated_at_both_waves():
     sensitivity = dimension_comparison(
         report_build(survey_data_build(rows, items=items, waves=(1, 2))))["sensitivity"]
     assert sensitivity["n"] == 30  # the first ten rated a single item at both waves
+
+
+def test_the_design_is_the_same_from_segment_codes_as_from_their_labels():
+    segment = np.array(["x"] * 40 + ["y"] * 35 + ["z"] * 25)
+    codes = np.unique(segment, return_inverse=True)[1]
+    scores = np.arange(100.0)[:, None]
+    by_label = covariates_build(scores=scores, segments={"s": segment}, max_columns=5)
+    by_code = covariates_build(scores=scores, segments={"s": codes}, max_columns=5)
+    assert (by_label == by_code).all()
