@@ -1,8 +1,12 @@
-"""Attrition: who stays from wave to wave, whether leavers differ, and what the pairs can show.
+"""Attrition: who stays from wave to wave, what became of those who did not, whether they
+had started differently, and what the pairs can show.
 
 The method's own experience (500 questionnaires, 38 complete paths) is why this exists:
 an evolution measured on the people who stayed says little if they differ from those who
-left, and a small paired sample can only detect large changes.
+left, and a small paired sample can only detect large changes. Two rules keep the story
+honest: someone not yet due for a wave has not left, and someone who left for a job or a
+training is a success of the support, not a loss. A check that finds no difference says how
+large a difference it could have seen; it never says there is none.
 """
 
 from __future__ import annotations
