@@ -9,6 +9,7 @@ from itertools import chain
 
 import numpy as np
 from django.db import connection
+from django.utils import timezone
 
 from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
 from analysis.report import report_build, survey_data_filter
@@ -181,7 +182,7 @@ def survey_data_load(*, questionnaire: Questionnaire, as_of: dt.date | None = No
         beneficiary_exit_date=np.array(exit_date, dtype="datetime64[D]"),
         beneficiary_exit_reason=np.array(exit_reason, dtype=object).astype(str),
         wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
-        as_of=np.datetime64(as_of or dt.date.today(), "D"),
+        as_of=np.datetime64(as_of or timezone.localdate(), "D"),
     )
 
 
@@ -189,7 +190,7 @@ def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None
     """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
     filters = filters or ReportFilters()
     # A period ending in the past is looked at as it stood then: due at its end.
-    as_of = min(filters.answered_to, dt.date.today()) if filters.answered_to else None
+    as_of = min(filters.answered_to, timezone.localdate()) if filters.answered_to else None
     data = survey_data_load(questionnaire=questionnaire, as_of=as_of)
     if filters != ReportFilters():
         data = survey_data_filter(
