@@ -51,14 +51,16 @@ def logistic_fit(
     from scipy.special import expit
 
     x = np.column_stack([np.ones(len(outcome)), np.asarray(design, dtype=np.float64)])
-    xt = np.ascontiguousarray(x.T)  # (k, n): the Hessian's product runs faster this way
+    # (k, n) contiguous, and products through einsum's own loops rather than BLAS: with a
+    # dozen columns BLAS gains nothing, and its threads spin against the web workers.
+    xt = np.ascontiguousarray(x.T)
     y = np.asarray(outcome, dtype=np.float64)
     beta = np.zeros(x.shape[1])
     converged, iteration = False, 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported in the result
-        p = expit(x @ beta)
-        gradient = xt @ (y - p)
-        hessian = (xt * (p * (1.0 - p))) @ x
+        p = expit(np.einsum("kn,k->n", xt, beta, optimize=False))
+        gradient = np.einsum("kn,n->k", xt, y - p, optimize=False)
+        hessian = np.einsum("kn,jn->kj", xt * (p * (1.0 - p)), xt, optimize=False)
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
@@ -69,7 +71,9 @@ def logistic_fit(
         if np.max(np.abs(step)) < tolerance * max(1.0, np.max(np.abs(beta))):
             converged = True
             break
-    return LogisticFit(beta, expit(x @ beta), converged, iteration)
+    return LogisticFit(
+        beta, expit(np.einsum("kn,k->n", xt, beta, optimize=False)), converged, iteration
+    )
 
 
 def covariates_build(
