@@ -51,14 +51,16 @@ def logistic_fit(
     from scipy.special import expit
 
     x = np.column_stack([np.ones(len(outcome)), np.asarray(design, dtype=np.float64)])
-    xt = np.ascontiguousarray(x.T)  # (k, n): the Hessian's product runs faster this way
+    # (k, n) contiguous, and products through einsum's own loops rather than BLAS: with a
+    # dozen columns BLAS gains nothing, and its threads spin against the web workers.
+    xt = np.ascontiguousarray(x.T)
     y = np.asarray(outcome, dtype=np.float64)
     beta = np.zeros(x.shape[1])
     converged, iteration = False, 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - reported in the result
-        p = expit(x @ beta)
-        gradient = xt @ (y - p)
-        hessian = (xt * (p * (1.0 - p))) @ x
+        p = expit(np.einsum("kn,k->n", xt, beta, optimize=False))
+        gradient = np.einsum("kn,n->k", xt, y - p, optimize=False)
+        hessian = np.einsum("kn,jn->kj", xt * (p * (1.0 - p)), xt, optimize=False)
         try:
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
@@ -69,7 +71,9 @@ def logistic_fit(
         if np.max(np.abs(step)) < tolerance * max(1.0, np.max(np.abs(beta))):
             converged = True
             break
-    return LogisticFit(beta, expit(x @ beta), converged, iteration)
+    return LogisticFit(
+        beta, expit(np.einsum("kn,k->n", xt, beta, optimize=False)), converged, iteration
+    )
 
 
 def covariates_build(
@@ -83,10 +87,10 @@ def covariates_build(
 
     ``scores`` (n, k) are standardised (missing values set to the column mean, so a person
     without a score on one dimension still counts); constant columns are dropped. Each
-    segment level held by at least ``min_level`` people becomes an indicator, the most
-    frequent level of a segment being the reference; indicators are kept most frequent first
-    while the design has fewer than ``max_columns`` columns, so that the model never has more
-    parameters than its smaller group can support.
+    segment level (strings or integer codes) held by at least ``min_level`` people becomes an
+    indicator, the most frequent level of a segment being the reference; indicators are kept
+    most frequent first while the design has fewer than ``max_columns`` columns, so that the
+    model never has more parameters than its smaller group can support.
     """
     columns: list[np.ndarray] = []
     scores = np.asarray(scores, dtype=np.float64)
@@ -101,17 +105,22 @@ def covariates_build(
         if sd > 1e-12:
             columns.append((filled - filled.mean()) / sd)
     columns = columns[:max_columns]
-    indicators: list[tuple[int, str, str, np.ndarray]] = []
+    indicators: list[tuple[int, str, object, np.ndarray]] = []
     for name in sorted(segments):
-        values = np.asarray(segments[name]).astype(str)
-        levels, counts = np.unique(values, return_counts=True)
+        values = np.asarray(segments[name])
+        if values.dtype.kind in "iu" and values.size and values.min() >= 0:
+            counts = np.bincount(values)  # integer codes: no sort needed
+            levels = np.flatnonzero(counts)
+            counts = counts[levels]
+        else:
+            levels, counts = np.unique(values, return_counts=True)
         if levels.size < 2:
             continue
         reference = levels[np.argmax(counts)]
         for level, count in zip(levels, counts, strict=True):
             if level != reference and min_level <= count <= values.size - min_level:
-                indicators.append((int(count), name, str(level), values == level))
-    indicators.sort(key=lambda entry: (-entry[0], entry[1], entry[2]))
+                indicators.append((int(count), name, level, values == level))
+    indicators.sort(key=lambda entry: (-entry[0], entry[1], str(entry[2])))
     room = max(0, max_columns - len(columns))
     columns += [mask.astype(np.float64) for *_, mask in indicators[:room]]
     if not columns:

@@ -119,8 +119,10 @@ def answered_span(
 def report_cache_key(*, questionnaire: Questionnaire, filters: ReportFilters) -> str:
     """Where the report of this questionnaire under these filters is kept now."""
     version = report_version(organisation_id=questionnaire.organisation_id)
+    # The day is part of the key: who is due for a wave is counted at today's date.
     digest = hashlib.sha256(
-        f"{_data_fingerprint(questionnaire)}#{_filters_key(filters)}".encode()
+        f"{_data_fingerprint(questionnaire)}#{_filters_key(filters)}"
+        f"#{timezone.localdate().isoformat()}".encode()
     ).hexdigest()[:24]
     return f"reports:report:{questionnaire.public_id}:{version}:{digest}"
 

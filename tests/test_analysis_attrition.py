@@ -227,6 +227,7 @@ def test_the_bias_check_uses_rank_sum_tests_on_the_earlier_wave_adjusted_within_
     x = [np.mean([score[c] for c in a]) for b, a in wave2.items() if b in wave3]
     y = [np.mean([score[c] for c in a]) for b, a in wave2.items() if b not in wave3]
     raw.append(stats.mannwhitneyu(x, y, method="asymptotic").pvalue)
+    assert bias_of(report, [2, 3])["baseline_wave"] == 2
     tests = bias_of(report, [2, 3])["tests"]
     assert [t["name"] for t in tests] == ["Q01", "Q02", "Q03", "Q04", "Estime de soi"]
     assert [t["p"] for t in tests] == pytest.approx(raw, rel=1e-9)
@@ -251,3 +252,30 @@ def test_people_not_yet_due_are_not_in_the_bias_check():
     data = follow_up_data()
     bias = bias_of(report_build(data), [1, 2])
     assert (bias["n_answered"], bias["n_missing"]) == (13, 10)
+
+
+def test_without_a_reference_date_the_latest_response_is_the_reference():
+    data = dataclasses.replace(follow_up_data(), as_of=np.datetime64("NaT"))
+    # The latest response is on 2024-06-20: the late starters are still not due.
+    follow = transition_follow_up(data, grid=response_grid(data), a=0, b=1)
+    assert (follow.due, follow.not_yet_due) == (23, 17)
+    assert report_build(data)["generated"]["as_of"] == "2024-06-20"
+
+
+def test_choices_sharing_a_score_are_tied_in_the_bias_check():
+    scale = (("A", 3.0), ("B", 3.0), ("C", 1.0), ("NSP", None))
+    items = [item_meta("Q01", choices=scale)]
+    rng = np.random.default_rng(12)
+    first = rng.choice(["A", "B", "C", "NSP"], 60, p=[0.3, 0.3, 0.3, 0.1])
+    rows = [(b, 1, "2024-01-01", [code]) for b, code in enumerate(first)]
+    rows += [(b, 2, "2024-04-01", ["A"]) for b in range(0, 60, 2)]
+    test = bias_of(report_build(survey_data_build(rows, items=items, waves=(1, 2))),
+                   [1, 2])["tests"][0]
+    score = {"A": 3.0, "B": 3.0, "C": 1.0}
+    x = [score[c] for b, c in enumerate(first) if b % 2 == 0 and c != "NSP"]
+    y = [score[c] for b, c in enumerate(first) if b % 2 == 1 and c != "NSP"]
+    expected = stats.mannwhitneyu(x, y, method="asymptotic")
+    assert test["n"] == [len(x), len(y)]
+    assert test["statistic"] == pytest.approx(expected.statistic)
+    assert test["p"] == pytest.approx(expected.pvalue, rel=1e-9)
+    assert test["mean"] == pytest.approx([np.mean(x), np.mean(y)])

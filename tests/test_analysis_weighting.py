@@ -187,3 +187,32 @@ def test_people_not_yet_due_are_not_in_the_response_model():
     sensitivity = dimension_comparison(report_build(data))["sensitivity"]
     assert sensitivity["n_due"] == 100
     assert sensitivity["mean_difference"] == sensitivity["unweighted_mean_difference"]
+
+
+def test_a_change_compares_only_items_rated_at_both_waves():
+    items = [item_meta(f"Q{i:02d}", dimension="Projet personnel") for i in range(1, 4)]
+    rows = [(b, 1, "2024-01-01", ["C", "C", "C"]) for b in range(40)]
+    # Wave 2: everyone rates Q01 and Q02 higher; half leave Q03 out, half rate it "A".
+    rows += [(b, 2, "2024-04-01", ["B", "B", None if b % 2 else "A"]) for b in range(40)]
+    sensitivity = dimension_comparison(
+        report_build(survey_data_build(rows, items=items, waves=(1, 2))))["sensitivity"]
+    # (1 + 1) / 2 for those without Q03, (1 + 1 + 2) / 3 for the others.
+    assert sensitivity["unweighted_mean_difference"] == pytest.approx((1.0 + 4 / 3) / 2)
+
+
+def test_a_change_needs_two_thirds_of_the_items_rated_at_both_waves():
+    items = [item_meta(f"Q{i:02d}", dimension="Projet personnel") for i in range(1, 4)]
+    rows = [(b, 1, "2024-01-01", ["C", "C", None if b < 10 else "C"]) for b in range(40)]
+    rows += [(b, 2, "2024-04-01", [None if b < 10 else "B", "B", "B"]) for b in range(40)]
+    sensitivity = dimension_comparison(
+        report_build(survey_data_build(rows, items=items, waves=(1, 2))))["sensitivity"]
+    assert sensitivity["n"] == 30  # the first ten rated a single item at both waves
+
+
+def test_the_design_is_the_same_from_segment_codes_as_from_their_labels():
+    segment = np.array(["x"] * 40 + ["y"] * 35 + ["z"] * 25)
+    codes = np.unique(segment, return_inverse=True)[1]
+    scores = np.arange(100.0)[:, None]
+    by_label = covariates_build(scores=scores, segments={"s": segment}, max_columns=5)
+    by_code = covariates_build(scores=scores, segments={"s": codes}, max_columns=5)
+    assert (by_label == by_code).all()

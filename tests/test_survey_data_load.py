@@ -4,6 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from questionnaires.selectors import ReportFilters, impact_report, survey_data_load
@@ -60,7 +61,7 @@ def test_the_loader_gives_the_waves_due_delays_and_the_reference_date(loaded):
 
 
 def test_the_reference_date_is_today_unless_given(loaded):
-    assert survey_data_load(questionnaire=loaded).as_of == np.datetime64(dt.date.today())
+    assert survey_data_load(questionnaire=loaded).as_of == np.datetime64(timezone.localdate())
 
 
 def test_the_report_counts_who_was_due_at_the_reference_date(loaded):
