@@ -221,3 +221,15 @@ def test_the_worklist_shows_the_oldest_twenty_and_counts_them_all(client, direct
     assert len(response.context["situations"]) == 20
     assert response.context["situations_total"] == 23
     assert response.context["situations"][0].code == "OLD-22"  # oldest exit first
+
+
+def test_the_persons_data_export_holds_their_situation(director, left_long_ago):
+    from beneficiaries.privacy import beneficiary_data_export
+
+    left_long_ago.situation_6_months = "training"
+    left_long_ago.situation_recorded_on = dt.date(2025, 3, 1)
+    left_long_ago.save()
+    person = beneficiary_data_export(beneficiary=left_long_ago,
+                                     performed_by=director.user)["person"]
+    assert person["situation_6_months"] == "Formation"
+    assert person["situation_recorded_on"] == "2025-03-01"
