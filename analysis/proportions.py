@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import norm
-
 
 def proportion_wilson(count: int, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
     """The Wilson score interval of ``count`` successes out of ``n`` (two-sided).
@@ -16,7 +14,10 @@ def proportion_wilson(count: int, n: int, *, confidence: float = 0.95) -> tuple[
     """
     if n < 1 or not 0 <= count <= n:
         raise ValueError(f"proportion_wilson needs 0 <= count <= n and n >= 1 (got {count}/{n})")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    # scipy.special, not scipy.stats: a report imports it in ~0.1 s instead of ~0.5 s.
+    from scipy import special
+
+    z = float(special.ndtri(0.5 + confidence / 2))
     share = count / n
     z2n = z * z / n
     centre = (share + z2n / 2) / (1 + z2n)
