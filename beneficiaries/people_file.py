@@ -243,7 +243,13 @@ def people_check(*, organisation: Organisation, table: Table,
 @transaction.atomic
 def people_import(*, organisation: Organisation, table: Table,
                   today: dt.date | None = None) -> PeopleImportResult:
-    """Write every row of ``table`` or none; raises ImportRefused listing each problem."""
+    """Write every row of ``table`` or none; raises ImportRefused listing each problem.
+
+    The organisation's people are locked from the check to the write, so that a colleague
+    saving a person meanwhile waits, and no value is written from a stale read.
+    """
+    list(Beneficiary.objects.select_for_update().filter(organisation=organisation)
+         .values_list("id", flat=True))
     plan = people_check(organisation=organisation, table=table, today=today)
     now = timezone.now()
     try:
