@@ -158,6 +158,8 @@ class SituationForm(forms.Form):
         choices=[("", _("Not recorded")), *Beneficiary.Situation.choices],
         help_text=_("Where the person stands now, six months or more after leaving: what "
                     "funders count. Choose “Situation unknown” if you could not reach them."))
+    # The situation shown when the form was opened: a colleague's save meanwhile is detected.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
 
 
 # --- Entering a questionnaire ------------------------------------------------------------

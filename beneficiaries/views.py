@@ -28,6 +28,7 @@ from beneficiaries.forms import (
     WorklistFilterForm,
     item_field_name,
 )
+from beneficiaries.models import Beneficiary
 from beneficiaries.privacy import (
     beneficiaries_past_retention,
     beneficiary_data_export,
@@ -55,6 +56,7 @@ from beneficiaries.selectors import (
     work_items_page,
 )
 from beneficiaries.services import (
+    SituationChangedMeanwhile,
     beneficiary_create,
     beneficiary_exit_cancel,
     beneficiary_exit_record,
@@ -246,22 +248,35 @@ def beneficiary_situation(request, org_slug, public_id):
     beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
     today = timezone.localdate()
     due_on = situation_due_on(exit_date=beneficiary.exit_date)
-    form = None
+    form = notice = None
     if due_on is not None and due_on <= today:
-        form = SituationForm(request.POST or None,
-                             initial={"situation_6_months": beneficiary.situation_6_months})
+        form = SituationForm(request.POST or None, initial={
+            "situation_6_months": beneficiary.situation_6_months,
+            "seen": beneficiary.situation_6_months})
         if request.method == "POST" and form.is_valid():
-            changed = beneficiary_situation_record(
-                beneficiary=beneficiary, today=today,
-                situation=form.cleaned_data["situation_6_months"])
-            if changed:
-                messages.success(request, _("The situation of %(code)s six months after exit "
-                                            "has been recorded.") % {"code": beneficiary.code})
+            try:
+                changed = beneficiary_situation_record(
+                    beneficiary=beneficiary, today=today,
+                    seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+                    situation=form.cleaned_data["situation_6_months"])
+            except SituationChangedMeanwhile as meanwhile:
+                # Keep the choice made, now as a change of the colleague's situation.
+                form = SituationForm({**request.POST.dict(), "seen": meanwhile.current})
+                notice = _("Someone else recorded “%(theirs)s” while you had this page open. "
+                           "Your choice has NOT been saved yet: save again to replace theirs.") % {
+                    "theirs": Beneficiary.Situation(meanwhile.current).label
+                    if meanwhile.current else _("Not recorded")}
             else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+                if changed:
+                    messages.success(request, _(
+                        "The situation of %(code)s six months after exit has been recorded.")
+                        % {"code": beneficiary.code})
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
     return render(request, "beneficiaries/situation.html", {
-        "form": form, "beneficiary": beneficiary, "due_on": due_on, "org_slug": org_slug},
+        "form": form, "notice": notice, "beneficiary": beneficiary, "due_on": due_on,
+        "org_slug": org_slug},
         status=200 if form is not None or request.method == "GET" else 409)
 
 

@@ -105,7 +105,7 @@ def test_clearing_the_situation_clears_its_date(client, counsellor, left_long_ag
     left_long_ago.situation_recorded_on = days_ago(10)
     left_long_ago.save()
     client.force_login(counsellor.user)
-    client.post(url("situation", left_long_ago), {"situation_6_months": ""})
+    client.post(url("situation", left_long_ago), {"situation_6_months": "", "seen": "employment"})
     left_long_ago.refresh_from_db()
     assert (left_long_ago.situation_6_months, left_long_ago.situation_recorded_on) == ("", None)
 
@@ -233,3 +233,29 @@ def test_the_persons_data_export_holds_their_situation(director, left_long_ago):
                                      performed_by=director.user)["person"]
     assert person["situation_6_months"] == "Formation"
     assert person["situation_recorded_on"] == "2025-03-01"
+
+
+def test_a_colleagues_situation_saved_meanwhile_is_not_silently_replaced(
+        client, counsellor, left_long_ago):
+    client.force_login(counsellor.user)
+    opened = client.get(url("situation", left_long_ago))
+    assert opened.context["form"]["seen"].value() == ""
+    # A colleague records "employment" while the page is open.
+    left_long_ago.situation_6_months = "employment"
+    left_long_ago.situation_recorded_on = days_ago(1)
+    left_long_ago.save()
+    response = client.post(url("situation", left_long_ago),
+                           {"situation_6_months": "job_seeker", "seen": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "« Emploi »" in page
+    assert "n’a PAS encore été enregistré" in page
+    left_long_ago.refresh_from_db()
+    assert left_long_ago.situation_6_months == "employment"
+    # The choice is kept; saving again, knowingly, replaces the colleague's.
+    form = response.context["form"]
+    assert form["situation_6_months"].value() == "job_seeker"
+    client.post(url("situation", left_long_ago),
+                {"situation_6_months": "job_seeker", "seen": form["seen"].value()})
+    left_long_ago.refresh_from_db()
+    assert left_long_ago.situation_6_months == "job_seeker"
