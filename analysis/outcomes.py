@@ -30,7 +30,7 @@ def _per_person(values: np.ndarray, size: int, fill: Any, dtype: Any) -> np.ndar
     values = np.asarray(values)
     count = min(size, values.size)
     if count:
-        result[:count] = values[:count].astype(dtype)
+        result[:count] = values[:count]
     return result
 
 
@@ -79,8 +79,9 @@ def outcomes_count(data: SurveyData) -> dict[str, Any]:
     as_of = reference_date(data)
     exit_date = _per_person(data.beneficiary_exit_date, size, np.datetime64("NaT"),
                             "datetime64[D]")
-    reason = _per_person(data.beneficiary_exit_reason, size, "", object).astype(str)
-    situation = _per_person(data.beneficiary_situation_6_months, size, "", object).astype(str)
+    # Codes are short: fixed-width text compares fast, without a Python object per person.
+    reason = _per_person(data.beneficiary_exit_reason, size, "", "U16")
+    situation = _per_person(data.beneficiary_situation_6_months, size, "", "U16")
 
     known_exit = ~np.isnat(exit_date)
     if np.isnat(as_of):
@@ -92,9 +93,11 @@ def outcomes_count(data: SurveyData) -> dict[str, Any]:
 
     n_followed = int(followed.sum())
     exits = {code: int((exited & (reason == code)).sum()) for code in EXIT_REASONS}
-    recorded = np.where(np.isin(situation, SITUATIONS), situation, "unknown")
-    situations = {code: int((due & (recorded == code)).sum()) for code in SITUATIONS}
+    situations = {code: int((due & (situation == code)).sum()) for code in SITUATIONS}
     n_due = int(due.sum())
+    # Not recorded (or a code this version does not know): counted as unknown.
+    not_recorded = n_due - sum(situations.values())
+    situations["unknown"] += not_recorded
     at_work = situations["employment"]
     return {
         "followed": n_followed,
@@ -106,6 +109,6 @@ def outcomes_count(data: SurveyData) -> dict[str, Any]:
         "situation_after_days": SITUATION_AFTER_DAYS,
         "situation_6_months": situations,
         "situation_due": n_due,
-        "situation_not_recorded": int((due & ~np.isin(situation, SITUATIONS)).sum()),
+        "situation_not_recorded": not_recorded,
         "at_work_6_months": {"count": at_work, "n": n_due, **_share(at_work, n_due)},
     }

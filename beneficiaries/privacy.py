@@ -53,6 +53,8 @@ def beneficiary_data_export(
             "entry_date": _iso(beneficiary.entry_date),
             "exit_date": _iso(beneficiary.exit_date),
             "exit_reason": beneficiary.get_exit_reason_display() or None,
+            "situation_6_months": beneficiary.get_situation_6_months_display() or None,
+            "situation_recorded_on": _iso(beneficiary.situation_recorded_on),
             "gender": beneficiary.get_gender_display() or None,
             "birth_year": beneficiary.birth_year,
             "education_level": beneficiary.get_education_level_display() or None,

@@ -75,19 +75,30 @@ def situation_due_on(*, exit_date: dt.date | None) -> dt.date | None:
     return exit_date + dt.timedelta(days=SITUATION_AFTER_DAYS)
 
 
+class SituationChangedMeanwhile(Exception):
+    """Someone recorded another situation since the form was opened; nothing was written."""
+
+    def __init__(self, current: str):
+        super().__init__(current)
+        self.current = current
+
+
 @transaction.atomic
 def beneficiary_situation_record(
-    *, beneficiary: Beneficiary, situation: str, today: dt.date,
+    *, beneficiary: Beneficiary, situation: str, today: dt.date, seen: str | None = None,
 ) -> bool:
     """Record the person's situation six months after their exit ("" clears it).
 
     The date it was recorded is ``today`` when the situation changes, kept otherwise.
-    Returns whether anything changed. The row is read again under a lock, so that two
-    counsellors saving at once each compare against what the other wrote.
+    Returns whether anything changed. ``seen`` is the situation the form showed: if a
+    colleague recorded another one since, SituationChangedMeanwhile is raised rather than
+    silently replacing theirs (the row is read under a lock, so two saves cannot both pass).
     """
     current = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     if current.situation_6_months == situation:
         return False
+    if seen is not None and current.situation_6_months != seen:
+        raise SituationChangedMeanwhile(current.situation_6_months)
     current.situation_6_months = situation
     current.situation_recorded_on = today if situation else None
     current.save()

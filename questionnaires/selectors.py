@@ -203,9 +203,7 @@ def survey_data_load(
         response_answered_on=np.array([r[3] for r in responses], dtype="datetime64[D]"),
         n_beneficiaries=len(beneficiary_ids),
         beneficiary_segments=segments,
-        beneficiary_exit_date=np.array(
-            [np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in exit_date],
-            dtype="datetime64[D]"),
+        beneficiary_exit_date=np.array(exit_date, dtype="datetime64[D]"),  # None → NaT
         beneficiary_exit_reason=np.array(exit_reason, dtype=object).astype(str),
         beneficiary_situation_6_months=np.array(situation, dtype=object).astype(str),
         wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
