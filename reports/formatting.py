@@ -38,6 +38,12 @@ WARNING_MESSAGES = {
     "no_later_wave": gettext_lazy(
         "The questionnaire has a single wave; attrition cannot be assessed."),
     "too_few_in_group": gettext_lazy("One of the groups compared is too small for a test."),
+    # The board's report (analysis/disclosure.py).
+    "withheld_for_privacy": gettext_lazy(
+        "withheld: with the counts shown it would reveal a hidden count below 5"),
+    "counts_suppressed": gettext_lazy(
+        "Counts below 5, and the counts from which one could be worked out, are not "
+        "published; statistics computed from them are withheld."),
 }
 
 SEGMENT_LABELS = {
@@ -130,6 +136,8 @@ def chi2_line(independent: Mapping[str, Any]) -> str:
     """"p = < 0,01 ; Khi2 = 18,55 ; ddl = 2 (TS)", or why the test could not be computed."""
     if independent.get("chi2") is None or independent.get("p") is None:
         reason = warning_text(independent.get("warnings")) or _("not enough answers")
+        if (independent.get("warnings") or [{}])[0].get("code") == "withheld_for_privacy":
+            return _("Chi-square %(reason)s") % {"reason": reason}
         return _("Chi-square not computable: %(reason)s") % {"reason": reason}
     return _("p = %(p)s; Chi2 = %(chi2)s; df = %(dof)s (%(significance)s)") % {
         "p": p_format(independent["p"]),
