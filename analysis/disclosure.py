@@ -426,7 +426,7 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
                 if isinstance(followed, int) else None)
         shown = cells_suppress([*values, rest], total_shown=followed_shown,
                                min_count=min_count)
-        for key, value in zip(keys, shown, strict=True):
+        for key, value in zip(keys, shown[:-1], strict=True):
             exits[key] = value
         shares = outcomes.get("exits_share")
         if isinstance(shares, dict):
