@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from analysis.disclosure import board_cut_parse
@@ -224,12 +225,13 @@ def test_the_boards_report_is_the_same_from_the_command(demo, tmp_path):
 
 
 def test_a_board_command_with_a_free_period_is_refused_with_exit_code_2(demo):
-    with pytest.raises(CommandError) as error:
+    with translation.override("fr"), pytest.raises(CommandError) as error:
         call_command("impact_report", "--organisation", demo.organisation.slug,
                      "--questionnaire", demo.code, "--audience", "board",
                      "--from", "2024-01-01", "--to", "2024-03-14")
     assert error.value.returncode == 2
-    assert "fixed cuts" in str(error.value)
+    assert "n’accepte que ses découpages fixes" in str(error.value)
+    assert "Tout l’historique" in str(error.value)
 
 
 def test_the_operators_json_keeps_every_count(demo, tmp_path):
@@ -338,3 +340,14 @@ def test_the_aggregate_files_hide_the_cells_the_boards_dashboard_hides(board_cli
              for choice in [*block["choices"], *block["unscored"]]}
     assert exported == shown
     assert None in exported.values()
+
+
+def test_the_boards_report_has_its_own_cache_entry(demo):
+    from reports.cache import report_cached
+
+    operator = report_cached(questionnaire=demo, filters=ReportFilters())
+    board = report_cached(questionnaire=demo, filters=board_filters(cut=board_cut_parse("")))
+    assert board.key != operator.key
+    assert board.computed
+    assert "disclosure" in board.report
+    assert "disclosure" not in report_cached(questionnaire=demo, filters=ReportFilters()).report
