@@ -292,8 +292,10 @@ def test_no_count_below_five_in_the_boards_dashboards(board_client, demo):
             response = board_client.get(page, {**query, "comparaison": comparison})
             assert response.status_code == 200
             assert not response.context["filters_invalid"], cut.key
-            assert small_numbers(visible_text(response.content.decode())) == [], (
-                cut.key, comparison)
+            text = visible_text(response.content.decode())
+            assert small_numbers(text) == [], (cut.key, comparison)
+            # Periods in months, never days.
+            assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b", text), cut.key
 
 
 def test_no_count_below_five_in_the_boards_pdf(board_client, demo, tmp_path):
