@@ -32,6 +32,8 @@ SUPPRESSED_WARNING = {
                "published; statistics computed from them are withheld.",
 }
 
+WITHHELD_MESSAGE = ("Withheld: with the counts shown it would reveal a hidden count below 5.")
+
 # Statistics withheld when a cell of the table they come from is hidden: each of them,
 # with the published cells, could give a hidden count back.
 _INDEPENDENT_EXACT = ("chi2", "p", "p_adjusted", "exact_p", "cramers_v", "min_expected",
@@ -234,6 +236,8 @@ def _independent_suppress(comparison: dict, cell_shown: Mapping, answered_shown:
     for key in withheld:
         if key in block:
             block[key] = None
+    if withheld:
+        _withheld_say(block)
     if small_group:
         block["cells"] = None
 
@@ -267,9 +271,20 @@ def _paired_suppress(comparison: dict, min_count: int) -> None:
         _paired_statistics_withhold(block, everything=False)
 
 
+def _withheld_say(block: dict) -> None:
+    """Say why a statistic is missing: it was withheld, not impossible to compute."""
+    entry = {"code": "withheld_for_privacy", "message": WITHHELD_MESSAGE}
+    block["warning"] = WITHHELD_MESSAGE
+    block["warnings"] = [entry, *(w for w in block.get("warnings") or []
+                                  if w.get("code") != entry["code"])]
+
+
 def _paired_statistics_withhold(block: dict, *, everything: bool) -> None:
     """The numbers of the paired tests: each could give hidden changes back. The verdict (a
     word) and the test's name stay unless the group itself is too small."""
+    for name in ("wilcoxon", "marginal_homogeneity"):
+        if isinstance(block.get(name), dict):
+            _withheld_say(block[name])
     for key in ("mean_difference", "p", "p_adjusted"):
         if key in block:
             block[key] = None
@@ -411,8 +426,7 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
                 if isinstance(followed, int) else None)
         shown = cells_suppress([*values, rest], total_shown=followed_shown,
                                min_count=min_count)
-        # ``shown`` ends with the complement ("rest"), which has no key of its own.
-        for key, value in zip(keys, shown[: len(keys)], strict=True):
+        for key, value in zip(keys, shown[:-1], strict=True):
             exits[key] = value
         shares = outcomes.get("exits_share")
         if isinstance(shares, dict):

@@ -49,6 +49,12 @@ WARNING_MESSAGES = {
     "separation": gettext_lazy(
         "Who answered the later wave is almost fully predicted by the earlier answers; "
         "re-weighting would rest on a handful of people."),
+    # The board's report (analysis/disclosure.py).
+    "withheld_for_privacy": gettext_lazy(
+        "withheld: with the counts shown it would reveal a hidden count below 5"),
+    "counts_suppressed": gettext_lazy(
+        "Counts below 5, and the counts from which one could be worked out, are not "
+        "published; statistics computed from them are withheld."),
 }
 
 SEGMENT_LABELS = {
@@ -271,6 +277,8 @@ def chi2_line(independent: Mapping[str, Any]) -> str:
                          "back (%(significance)s)") % {"significance": label}
             return _("Chi-square not published: it would rest on hidden counts")
         reason = warning_text(independent.get("warnings")) or _("not enough answers")
+        if (independent.get("warnings") or [{}])[0].get("code") == "withheld_for_privacy":
+            return _("Chi-square %(reason)s") % {"reason": reason}
         return _("Chi-square not computable: %(reason)s") % {"reason": reason}
     values = {
         "chi2": decimal_format(independent["chi2"], 2),

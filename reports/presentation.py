@@ -792,8 +792,11 @@ def period_text(first: dt.date | None, last: dt.date | None, *, months: bool = F
         return _("People who entered from %(first)s onwards") % {"first": when(first)}
     if first is None:
         return _("People who entered until %(last)s") % {"last": when(last)}
-    if months and (first.year, first.month) == (last.year, last.month):
-        return _("People who entered in %(month)s") % {"month": when(first)}
+    if months:
+        if (first.year, first.month) == (last.year, last.month):
+            return _("People who entered in %(month)s") % {"month": when(first)}
+        return _("People who entered between %(first)s and %(last)s") % {
+            "first": when(first), "last": when(last)}
     return _("People who entered from %(first)s to %(last)s") % {
         "first": when(first), "last": when(last)}
 
@@ -817,6 +820,6 @@ def board_cut_label(cut: BoardCut) -> str:
         return _("Programme “%(programme)s” (whole history)") % {"programme": cut.programme}
     if cut.kind == "year":
         return _("Entered in %(year)d") % {"year": cut.start.year}
-    return _("Entered from %(first)s to %(last)s") % {
+    return _("Entered between %(first)s and %(last)s") % {
         "first": date_format(cut.start, "YEAR_MONTH_FORMAT"),
         "last": date_format(cut.end, "YEAR_MONTH_FORMAT")}

@@ -115,7 +115,7 @@ class Command(BaseCommand):
             cut = next((c for c in allowed if filters == ReportFilters(
                 cohort_from=c.start, cohort_to=c.end, programme=c.programme)), None)
         if cut is None:
-            choices = ", ".join(c.key or "(whole history)" for c in allowed)
+            choices = ", ".join(c.key or _("Whole history") for c in allowed)
             raise CommandError(
                 _("The board's report accepts only its fixed cuts (whole history, a calendar "
                   "year or semester of entry, a programme large enough), so that no one can be "
