@@ -156,7 +156,8 @@ def count_or_dash(value: int | None) -> str:
 
 def interval_format(ci: Sequence[float | None] | None, *, places: int = 1,
                     percent: bool = False, signed: bool = False) -> str:
-    """"37,2 – 66,8 %": a 95 % interval, or "" where there is none or it has no width.
+    """"37,2 à 66,8" (or "37 % à 67 %"): a 95 % interval, or "" where there is none or it
+    has no width.
 
     An interval of zero width claims a precision no data allow; it is never shown."""
     if not ci or ci[0] is None or ci[1] is None:
@@ -165,8 +166,11 @@ def interval_format(ci: Sequence[float | None] | None, *, places: int = 1,
     if round(high - low, places) <= 0:
         return ""
     write = signed_format if signed else decimal_format
-    text = _("%(low)s to %(high)s") % {"low": write(low, places), "high": write(high, places)}
-    return _("%(value)s%%") % {"value": text} if percent else text
+    if percent:  # "4 % à 9 %": each bound carries its unit
+        return _("%(low)s to %(high)s") % {
+            "low": _("%(value)s%%") % {"value": write(low, places)},
+            "high": _("%(value)s%%") % {"value": write(high, places)}}
+    return _("%(low)s to %(high)s") % {"low": write(low, places), "high": write(high, places)}
 
 
 def share_parts(share: Mapping[str, Any] | None) -> tuple[str, str]:
@@ -492,13 +496,17 @@ def sensitivity_sentence(sensitivity: Mapping[str, Any] | None) -> str:
 
 
 def at_work_sentence(at_work: Mapping[str, Any] | None, *,
-                     not_recorded: int | None = 0) -> str:
+                     not_recorded: int | None = 0, hide_below: int = 0) -> str:
     """"40 % en emploi 6 mois après la sortie (n = 20)", and how many of the n have no
-    situation recorded (they count as not at work, so the share is never flattered)."""
+    situation recorded (they count as not at work, so the share is never flattered).
+    ``hide_below``: the board's threshold; a smaller count is not written."""
     sentence = _at_work_share(at_work)
     n = (at_work or {}).get("n")
     if not n or not not_recorded or (at_work or {}).get("value") is None:
         return sentence
+    if not_recorded < hide_below:
+        return _("%(sentence)s; situation not recorded for some of them, counted as not at "
+                 "work.") % {"sentence": sentence}
     return _("%(sentence)s; situation not recorded for %(missing)s of them, counted as not "
              "at work.") % {"sentence": sentence, "missing": count_format(not_recorded)}
 

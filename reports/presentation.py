@@ -363,6 +363,10 @@ def _outcomes(report: Mapping[str, Any]) -> OutcomesView | None:
     outcomes = report.get("outcomes")
     if not outcomes:
         return None
+    # The board's version publishes no count below min_group, this one included.
+    board = bool(report.get("disclosure"))
+    min_group = report.get("generated", {}).get("min_group", 5)
+    not_recorded = outcomes.get("situation_not_recorded")
     shares = outcomes.get("exits_share") or {}
     exits = [OutcomeRow(str(EXIT_LABELS.get(code, code)), count_or_dash(count),
                         share_format(shares.get(code)), code in POSITIVE_EXITS)
@@ -378,7 +382,8 @@ def _outcomes(report: Mapping[str, Any]) -> OutcomesView | None:
         exits=exits, situations=situations,
         situation_due_text=count_or_dash(outcomes.get("situation_due")),
         at_work_sentence=at_work_sentence(outcomes.get("at_work_6_months"),
-                                          not_recorded=outcomes.get("situation_not_recorded")))
+                                          not_recorded=not_recorded,
+                                          hide_below=min_group if board else 0))
 
 
 def _ci_0_100(entry: Mapping[str, Any], key: str, *, signed: bool = False) -> str:
@@ -407,7 +412,7 @@ def _dimension_rows(report: Mapping[str, Any], comparison: Comparison | None,
             waves.append(DimensionWave(label, count_format(entry["n"]),
                                        decimal_format(mean, 1), _ci_0_100(entry, "ci_0_100")))
         scale = dimension.get("scale") or {}
-        scale_text = (_("scores %(low)s to %(high)s") % {
+        scale_text = (_("scale %(low)s-%(high)s") % {
             "low": decimal_format(scale["min"], 0), "high": decimal_format(scale["max"], 0)}
             if scale.get("min") is not None and scale.get("max") is not None else "")
         verdict = ""
@@ -586,24 +591,30 @@ def _verdict_counts(view: ReportView, report: Mapping[str, Any]) -> list[tuple[s
         return []
     verdicts = [_item_verdict(item["comparisons"][view.comparison.index])
                 for item in report.get("items", [])]
-    return [(v, verdict_label(v), count_format(verdicts.count(v))) for v in VERDICT_ORDER
+    return [(v, verdict_label(v), _questions(verdicts.count(v))) for v in VERDICT_ORDER
             if verdicts.count(v)]
+
+
+def _questions(count: int) -> str:
+    """"1 question", "15 questions": a count of questions says so (never read as people)."""
+    return ngettext("%(count)s question", "%(count)s questions", count) % {
+        "count": count_format(count)}
 
 
 def _summary(view: ReportView, report: Mapping[str, Any]) -> list[str]:
     lines = []
     comparison = view.comparison
     if comparison is not None and view.verdict_counts:
-        counts = dict.fromkeys(VERDICT_ORDER, count_format(0))
+        counts = dict.fromkeys(VERDICT_ORDER, _questions(0))
         counts.update({code: text for code, _label, text in view.verdict_counts})
         lines.append(_(
-            "From %(a)s to %(b)s, among the same people followed: %(progress)s questions in "
-            "progress, %(decline)s in decline, %(none)s with no change detected, %(few)s with "
-            "too few people (out of %(total)s).") % {
+            "From %(a)s to %(b)s, among the same people followed: %(progress)s in progress, "
+            "%(decline)s in decline, %(none)s with no change detected, %(few)s with too few "
+            "people (out of %(total)s).") % {
             "a": comparison.first_label, "b": comparison.second_label,
             "progress": counts["progress"], "decline": counts["decline"],
             "none": counts["no_change_detected"], "few": counts["too_few"],
-            "total": count_format(len(report.get("items", [])))})
+            "total": _questions(len(report.get("items", [])))})
     for row in view.dimensions:
         if row.verdict:
             lines.append(_("%(dimension)s: %(verdict)s.") % {

@@ -229,7 +229,7 @@ def test_leaving_for_a_job_is_shown_as_a_positive_exit_not_as_a_loss():
     assert "une sortie positive, pas une perte" in text
     at_work = report["outcomes"]["at_work_6_months"]
     assert at_work["n"] > 0
-    assert re.search(r"\d+ % \(IC 95 % : \d+ à \d+ %\) en emploi 6 mois après la sortie "
+    assert re.search(r"\d+ % \(IC 95 % : \d+ % à \d+ %\) en emploi 6 mois après la sortie "
                      rf"\(n = {at_work['n']}\)", text.replace("\u00a0", " "))
 
 

@@ -186,7 +186,7 @@ def test_an_interval_of_zero_width_is_not_shown(french):
 
 def test_a_share_carries_its_wilson_interval_in_french(french):
     assert plain(share_format({"value": 0.4, "ci": [0.2188, 0.6134]})) == (
-        "40 % (IC 95 % : 22 à 61 %)")
+        "40 % (IC 95 % : 22 % à 61 %)")
 
 
 def test_a_withheld_share_is_a_dash(french):
@@ -195,7 +195,7 @@ def test_a_withheld_share_is_a_dash(french):
 
 def test_the_share_at_work_six_months_after_leaving_gives_its_base(french):
     sentence = at_work_sentence({"count": 8, "n": 20, "value": 0.4, "ci": [0.2188, 0.6134]})
-    assert plain(sentence) == ("40 % (IC 95 % : 22 à 61 %) en emploi 6 mois après la "
+    assert plain(sentence) == ("40 % (IC 95 % : 22 % à 61 %) en emploi 6 mois après la "
                                "sortie (n = 20)")
 
 
