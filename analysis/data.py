@@ -51,3 +51,19 @@ class SurveyData:
     # Per-beneficiary segments (e.g. "gender", "programme", "counsellor", "education"),
     # arrays of str index-aligned with beneficiary indices; "" when unknown.
     beneficiary_segments: dict[str, np.ndarray] = field(default_factory=dict)
+    # Per-beneficiary end of support, index-aligned with beneficiary indices (may be shorter
+    # than n_beneficiaries, or empty: missing entries mean "no exit recorded").
+    # datetime64[D], NaT when the person is still followed.
+    beneficiary_exit_date: np.ndarray = field(
+        default_factory=lambda: np.empty(0, dtype="datetime64[D]"))
+    # Exit reason code (Beneficiary.ExitReason: "employment", "training", ...), "" when none.
+    beneficiary_exit_reason: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=str))
+    # Days after a person's first response at which each wave of ``waves`` is due; empty when
+    # unknown, which makes every wave due at once (nobody is "not yet due").
+    wave_due_after_days: tuple[int, ...] = ()
+    # The reference date for "due"; NaT means the date of the latest response.
+    as_of: np.datetime64 = field(default_factory=lambda: np.datetime64("NaT", "D"))
+    # Situation six months after the exit (Beneficiary.Situation code: "employment",
+    # "job_seeker", "unknown", ...), index-aligned like the exit; "" when not recorded.
+    beneficiary_situation_6_months: np.ndarray = field(
+        default_factory=lambda: np.empty(0, dtype=str))

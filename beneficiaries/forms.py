@@ -172,6 +172,18 @@ class ExitForm(forms.Form):
         return exit_date
 
 
+class SituationForm(forms.Form):
+    """The person's situation six months after their exit, as the counsellor learnt it."""
+
+    situation_6_months = forms.ChoiceField(
+        label=_("Situation 6 months after exit"), required=False,
+        choices=[("", _("Not recorded")), *Beneficiary.Situation.choices],
+        help_text=_("Where the person stands now, six months or more after leaving: what "
+                    "funders count. Choose “Situation unknown” if you could not reach them."))
+    # The situation shown when the form was opened: a colleague's save meanwhile is detected.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+
+
 # --- Entering a questionnaire ------------------------------------------------------------
 
 

@@ -20,6 +20,18 @@ class Beneficiary(models.Model):
         MOVED = "moved", _("Moved away")
         OTHER = "other", _("Other")
 
+    class Situation(models.TextChoices):
+        """Where the person stands six months after their exit (formats.md §2b)."""
+
+        EMPLOYMENT = "employment", _("Employment")
+        TRAINING = "training", _("Training")
+        JOB_SEEKER = "job_seeker", _("Job seeker")
+        OTHER_SUPPORT = "other_support", _("Other support")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        MOVED = "moved", _("Moved away")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Situation unknown")
+
     class Gender(models.TextChoices):
         FEMALE = "f", _("Woman")
         MALE = "m", _("Man")
@@ -57,6 +69,14 @@ class Beneficiary(models.Model):
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
     exit_reason = models.CharField(
         _("exit reason"), max_length=16, choices=ExitReason.choices, blank=True
+    )
+    # What funders count: the situation six months after the exit, and when the counsellor
+    # learnt it. Blank (and no date) until it is recorded.
+    situation_6_months = models.CharField(
+        _("situation 6 months after exit"), max_length=16, choices=Situation.choices, blank=True
+    )
+    situation_recorded_on = models.DateField(
+        _("situation recorded on"), null=True, blank=True
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
@@ -98,6 +118,15 @@ class Beneficiary(models.Model):
             models.CheckConstraint(
                 condition=Q(exit_reason="") | Q(exit_date__isnull=False),
                 name="beneficiary_exit_reason_needs_exit_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(situation_6_months="") | Q(exit_date__isnull=False),
+                name="beneficiary_situation_needs_exit_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(situation_6_months="", situation_recorded_on__isnull=True)
+                | (~Q(situation_6_months="") & Q(situation_recorded_on__isnull=False)),
+                name="beneficiary_situation_has_its_date",
             ),
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)

@@ -22,7 +22,7 @@ ERASED = "—"  # what the admin log shows of an object erased with its person
 # Fields that could point at the person; cleared by an erasure that keeps the answers.
 IDENTIFYING_FIELDS = {"first_name": "", "last_name": "", "birth_year": None, "gender": "",
                       "education_level": "", "programme": "", "counsellor": None,
-                      "exit_reason": ""}
+                      "exit_reason": "", "situation_6_months": "", "situation_recorded_on": None}
 
 
 def _history(records) -> list[dict]:
@@ -58,6 +58,8 @@ def beneficiary_data_export(
             "entry_date": _iso(beneficiary.entry_date),
             "exit_date": _iso(beneficiary.exit_date),
             "exit_reason": beneficiary.get_exit_reason_display() or None,
+            "situation_6_months": beneficiary.get_situation_6_months_display() or None,
+            "situation_recorded_on": _iso(beneficiary.situation_recorded_on),
             "gender": beneficiary.get_gender_display() or None,
             "birth_year": beneficiary.birth_year,
             "education_level": beneficiary.get_education_level_display() or None,

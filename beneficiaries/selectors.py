@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
 from analysis.dimensions import dimension_scores
+from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.models import Beneficiary
 from organisations.access import PEOPLE_ROLES, beneficiaries_for
 from organisations.models import Membership, Role
@@ -360,6 +361,19 @@ def work_items_page(
             if pk in by_id]
 
 
+# --- Situations six months after exit to record -----------------------------------------
+
+
+def situations_due(*, people: QuerySet[Beneficiary], today: dt.date) -> QuerySet[Beneficiary]:
+    """People whose exit was six months ago or more and whose situation is not recorded.
+
+    Oldest exits first: the longer one waits, the harder the person is to reach.
+    """
+    limit = today - dt.timedelta(days=SITUATION_AFTER_DAYS)
+    return (people.filter(exit_date__lte=limit, situation_6_months="")
+            .select_related("counsellor").order_by("exit_date", "code"))
+
+
 # --- The entry form ----------------------------------------------------------------------
 
 
@@ -531,7 +545,8 @@ class HistoryEntry:
 
 
 TRACKED_FIELDS = ("code", "first_name", "last_name", "counsellor", "entry_date", "exit_date",
-                  "exit_reason", "gender", "birth_year", "education_level", "programme")
+                  "exit_reason", "situation_6_months", "gender", "birth_year",
+                  "education_level", "programme")
 
 
 def _user_label(user) -> str:

@@ -15,6 +15,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 
+from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.models import Beneficiary
 from organisations.models import Organisation
 
@@ -147,9 +148,54 @@ def beneficiary_exit_record(
 
 @transaction.atomic
 def beneficiary_exit_cancel(*, beneficiary: Beneficiary) -> Beneficiary:
-    """The exit was recorded by mistake, or the person came back: they are active again."""
+    """The exit was recorded by mistake, or the person came back: they are active again.
+
+    Their situation six months after that exit goes with it (it needs an exit date).
+    """
     beneficiary.exit_date = None
     beneficiary.exit_reason = ""
+    beneficiary.situation_6_months = ""
+    beneficiary.situation_recorded_on = None
     beneficiary.version = _version_next(beneficiary)
     beneficiary.save()
     return beneficiary
+
+
+def situation_due_on(*, exit_date: dt.date | None) -> dt.date | None:
+    """The day the situation six months after the exit can be recorded (None: no exit)."""
+    if exit_date is None:
+        return None
+    return exit_date + dt.timedelta(days=SITUATION_AFTER_DAYS)
+
+
+class SituationChangedMeanwhile(Exception):
+    """Someone recorded another situation since the form was opened; nothing was written."""
+
+    def __init__(self, current: str):
+        super().__init__(current)
+        self.current = current
+
+
+@transaction.atomic
+def beneficiary_situation_record(
+    *, beneficiary: Beneficiary, situation: str, today: dt.date, seen: str | None = None,
+) -> bool:
+    """Record the person's situation six months after their exit ("" clears it).
+
+    The date it was recorded is ``today`` when the situation changes, kept otherwise.
+    Returns whether anything changed. ``seen`` is the situation the form showed: if a
+    colleague recorded another one since, SituationChangedMeanwhile is raised rather than
+    silently replacing theirs (the row is read under a lock, so two saves cannot both pass).
+    """
+    current = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    if current.situation_6_months == situation:
+        return False
+    if seen is not None and current.situation_6_months != seen:
+        raise SituationChangedMeanwhile(current.situation_6_months)
+    current.situation_6_months = situation
+    current.situation_recorded_on = today if situation else None
+    current.version = _version_next(current)
+    current.save()
+    beneficiary.situation_6_months = current.situation_6_months
+    beneficiary.situation_recorded_on = current.situation_recorded_on
+    return True

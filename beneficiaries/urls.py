@@ -13,6 +13,8 @@ urlpatterns = [
     path("beneficiaires/<uuid:public_id>/", views.beneficiary_detail, name="detail"),
     path("beneficiaires/<uuid:public_id>/modifier/", views.beneficiary_edit, name="edit"),
     path("beneficiaires/<uuid:public_id>/sortie/", views.beneficiary_exit, name="exit"),
+    path("beneficiaires/<uuid:public_id>/situation-6-mois/", views.beneficiary_situation,
+         name="situation"),
     path("beneficiaires/<uuid:public_id>/donnees.json", views.beneficiary_data_download,
          name="data_export"),
     path("beneficiaires/<uuid:public_id>/effacer/", views.beneficiary_erase_view, name="erase"),

@@ -26,9 +26,11 @@ from beneficiaries.forms import (
     ErasureForm,
     ExitForm,
     ResponseEntryForm,
+    SituationForm,
     WorklistFilterForm,
     item_field_name,
 )
+from beneficiaries.models import Beneficiary
 from beneficiaries.privacy import (
     beneficiaries_past_retention,
     beneficiary_data_export,
@@ -50,17 +52,21 @@ from beneficiaries.selectors import (
     programmes_of,
     published_questionnaires,
     response_saved,
+    situations_due,
     wave_states_for,
     work_items,
     work_items_page,
 )
 from beneficiaries.services import (
     RecordEditConflict,
+    SituationChangedMeanwhile,
     beneficiary_create,
     beneficiary_exit_cancel,
     beneficiary_exit_record,
+    beneficiary_situation_record,
     beneficiary_update,
     record_state_sign,
+    situation_due_on,
 )
 from organisations.access import (
     PEOPLE_ROLES,
@@ -102,10 +108,20 @@ def worklist(request, org_slug):
         "overdue_count": sum(1 for *_rest, s in entries if s.status == WaveStatus.OVERDUE),
         "total": len(entries),
     }
+    if not status:
+        situations = situations_due(people=people, today=timezone.localdate())
+        context["situations"] = list(situations[:SITUATIONS_SHOWN])
+        context["situations_total"] = (
+            len(context["situations"]) if len(context["situations"]) < SITUATIONS_SHOWN
+            else situations.count())
     if scope == default_scope(membership) and not status:
         # The navigation's count is this very number: no second query for it.
         context["workspace_due_count"] = len(entries)
     return render(request, "beneficiaries/worklist.html", context)
+
+
+# The worklist shows the oldest situations to record; the rest follow as these are recorded.
+SITUATIONS_SHOWN = 20
 
 
 @login_required
@@ -162,6 +178,8 @@ def beneficiary_detail(request, org_slug, public_id):
     ]
     return render(request, "beneficiaries/detail.html", {
         "beneficiary": beneficiary, "paths": list(zip(paths, charts, strict=True)),
+        "situation_due_on": situation_due_on(exit_date=beneficiary.exit_date),
+        "today": timezone.localdate(),
         "published_questionnaires": questionnaires,
         "history": person_history(beneficiary=beneficiary), "org_slug": org_slug,
         "past_retention": membership.role == Role.DIRECTOR and beneficiaries_past_retention(
@@ -272,6 +290,46 @@ def beneficiary_exit(request, org_slug, public_id):
         return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
     return render(request, "beneficiaries/exit.html",
                   {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def beneficiary_situation(request, org_slug, public_id):
+    """Record the person's situation six months after their exit (once that time has come)."""
+    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
+    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
+    today = timezone.localdate()
+    due_on = situation_due_on(exit_date=beneficiary.exit_date)
+    form = notice = None
+    if due_on is not None and due_on <= today:
+        form = SituationForm(request.POST or None, initial={
+            "situation_6_months": beneficiary.situation_6_months,
+            "seen": beneficiary.situation_6_months})
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = beneficiary_situation_record(
+                    beneficiary=beneficiary, today=today,
+                    seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+                    situation=form.cleaned_data["situation_6_months"])
+            except SituationChangedMeanwhile as meanwhile:
+                # Keep the choice made, now as a change of the colleague's situation.
+                form = SituationForm({**request.POST.dict(), "seen": meanwhile.current})
+                notice = _("Someone else recorded “%(theirs)s” while you had this page open. "
+                           "Your choice has NOT been saved yet: save again to replace theirs.") % {
+                    "theirs": Beneficiary.Situation(meanwhile.current).label
+                    if meanwhile.current else _("Not recorded")}
+            else:
+                if changed:
+                    messages.success(request, _(
+                        "The situation of %(code)s six months after exit has been recorded.")
+                        % {"code": beneficiary.code})
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+    return render(request, "beneficiaries/situation.html", {
+        "form": form, "notice": notice, "beneficiary": beneficiary, "due_on": due_on,
+        "org_slug": org_slug},
+        status=200 if form is not None or request.method == "GET" else 409)
 
 
 @login_required_keeping_form

@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from questionnaires.importing import (
@@ -26,7 +25,7 @@ from questionnaires.importing import (
     cell_restore,
     responses_export_rows,
 )
-from questionnaires.models import Answer, Choice, Questionnaire
+from questionnaires.models import Choice, Questionnaire
 
 # Groups smaller than this are never shown to the board (statistical disclosure control).
 AGGREGATE_MIN_COUNT = 5
@@ -324,33 +323,31 @@ def counts_suppress(counts: list[int], *, minimum: int = AGGREGATE_MIN_COUNT) ->
 
 
 def aggregate_rows(*, questionnaire: Questionnaire) -> list[AggregateRow]:
-    """Counts of each choice of each item at each wave, small groups hidden."""
-    waves, items, choices = _codebook(questionnaire)
-    counted = {
-        (row["item__code"], row["response__wave__number"], row["choice__code"]): row["n"]
-        for row in Answer.objects.filter(response__questionnaire=questionnaire)
-        .values("item__code", "response__wave__number", "choice__code")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    """Counts of each choice of each item at each wave, as the board's report has them.
+
+    They are the frequencies of the board's report over the whole history
+    (analysis/disclosure.py: counts below 5 hidden, with the complementary cells), so that
+    the export and the board's dashboard hide the same cells: hiding different ones would
+    let the two be subtracted from each other.
+    """
+    from questionnaires.selectors import AUDIENCE_BOARD, ReportFilters, impact_report
+
+    report = impact_report(questionnaire=questionnaire,
+                           filters=ReportFilters(audience=AUDIENCE_BOARD))
+    wave_labels = {w["number"]: w["label"] for w in report.get("waves", [])}
     result = []
-    for item in items:
-        item_choices = choices.get(item.scale_id, [])
-        for wave in waves:
-            counts = [counted.get((item.code, wave.number, c.code), 0) for c in item_choices]
-            total = sum(counts)
-            if total < AGGREGATE_MIN_COUNT:
-                shown: list[int | None] = [0 if total == 0 else None] * len(counts)
-                answers = total if total == 0 else None
-            else:
-                shown, answers = counts_suppress(counts), total
-            for choice, count in zip(item_choices, shown, strict=True):
-                percent = None if count is None or not answers else round(100 * count / answers,
-                                                                          1)
+    for item in report.get("items", []):
+        for block in item.get("frequencies") or []:
+            answers = block.get("n_answered")
+            for choice in [*block.get("choices", []), *block.get("unscored", [])]:
+                count = choice.get("count")
+                percent = choice.get("percent")
                 result.append(AggregateRow(
-                    item=item.code, dimension=item.dimension, text=item.text, wave=wave.number,
-                    wave_label=wave.label, choice=choice.code, choice_label=choice.label,
-                    count=count, percent=percent, answers=answers,
+                    item=item["code"], dimension=item["dimension"], text=item["text"],
+                    wave=block["wave"], wave_label=wave_labels.get(block["wave"], ""),
+                    choice=choice["code"], choice_label=choice["label"], count=count,
+                    percent=None if percent is None or count is None else round(percent, 1),
+                    answers=answers,
                 ))
     return result
 
@@ -403,8 +400,9 @@ def aggregate_xlsx_build(*, questionnaire: Questionnaire) -> bytes:
                 sheet.write_string(line, column, hidden)
             elif value is not None:
                 sheet.write_number(line, column, value)
-    note = _("Counts from 1 to %(max)d are hidden, with one more where a single one would be, "
-             "so that no one can be recognised.") % {"max": AGGREGATE_MIN_COUNT - 1}
+    note = _("Counts from 1 to %(max)d are hidden, with more where one could be worked out "
+             "from the others, so that no one can be recognised.") % {
+        "max": AGGREGATE_MIN_COUNT - 1}
     sheet.write_string(len(rows) + 2, 0, note)
     book.close()
     return stream.getvalue()

@@ -9,9 +9,11 @@ from itertools import chain
 
 import numpy as np
 from django.db import connection
+from django.utils import timezone
 
 from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
-from analysis.report import report_build, survey_data_filter
+from analysis.disclosure import BoardCut, board_cuts_allowed, report_for_board
+from analysis.report import comparison_pairs, report_build, survey_data_filter
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Answer, Choice, Questionnaire, Response
 
@@ -19,14 +21,34 @@ from questionnaires.models import Answer, Choice, Questionnaire, Response
 SEGMENTS = ("gender", "age_group", "education", "programme", "counsellor")
 
 
+AUDIENCE_OPERATOR = "operator"
+AUDIENCE_BOARD = "board"
+
+
 @dataclass(frozen=True)
 class ReportFilters:
-    """What a report is restricted to; ``None`` means no restriction."""
+    """What a report is restricted to; ``None`` means no restriction.
 
-    answered_from: dt.date | None = None
-    answered_to: dt.date | None = None
+    The period selects *cohorts*: the people whose wave-1 answer falls in
+    [``cohort_from``, ``cohort_to``], followed through every wave whatever its date, so that
+    a period never breaks a pair. ``audience`` "board" gives the board's report
+    (analysis/disclosure.py: no count below 5); it is part of the cache key.
+    """
+
+    cohort_from: dt.date | None = None
+    cohort_to: dt.date | None = None
     counsellor_id: int | None = None
     programme: str | None = None
+    audience: str = AUDIENCE_OPERATOR
+
+    # The names of the first series, for readers that still use them.
+    @property
+    def answered_from(self) -> dt.date | None:
+        return self.cohort_from
+
+    @property
+    def answered_to(self) -> dt.date | None:
+        return self.cohort_to
 
     def segments(self) -> dict[str, str]:
         chosen = {}
@@ -96,8 +118,14 @@ def _answers_fetch(questionnaire: Questionnaire) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.int64)
 
 
-def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
-    """All responses of a questionnaire in the compact shape the statistics read."""
+def survey_data_load(
+    *, questionnaire: Questionnaire, as_of: dt.date | None = None,
+) -> SurveyData:
+    """All responses of a questionnaire in the compact shape the statistics read.
+
+    ``as_of`` is the reference date of the report (exits and situations after it are not
+    counted); today when not given.
+    """
     items = list(questionnaire.items.select_related("scale").order_by("order", "id"))
     choices_by_scale: dict[int, list[Choice]] = {}
     for choice in Choice.objects.filter(scale__questionnaire=questionnaire).order_by(
@@ -144,15 +172,15 @@ def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
         if known is None or answered_on < known:
             first_answer[beneficiary_id] = answered_on
     profile = {
-        pk: (gender, education, programme, counsellor_id, birth_year)
-        for pk, gender, education, programme, counsellor_id, birth_year in
+        pk: rest for pk, *rest in
         Beneficiary.objects.filter(responses__questionnaire=questionnaire).distinct()
         .values_list("id", "gender", "education_level", "programme", "counsellor_id",
-                     "birth_year")
+                     "birth_year", "exit_date", "exit_reason", "situation_6_months")
     }
     ordered = beneficiary_ids.tolist()
-    columns = list(zip(*(profile[pk] for pk in ordered), strict=True)) or [(), (), (), (), ()]
-    gender, education, programme, counsellor, birth_year = columns
+    columns = list(zip(*(profile[pk] for pk in ordered), strict=True)) or [()] * 8
+    (gender, education, programme, counsellor, birth_year, exit_date, exit_reason,
+     situation) = columns
     segments = {
         "gender": np.array(gender, dtype=object).astype(str),
         "age_group": np.array(
@@ -175,15 +203,53 @@ def survey_data_load(*, questionnaire: Questionnaire) -> SurveyData:
         response_answered_on=np.array([r[3] for r in responses], dtype="datetime64[D]"),
         n_beneficiaries=len(beneficiary_ids),
         beneficiary_segments=segments,
+        beneficiary_exit_date=np.array(exit_date, dtype="datetime64[D]"),  # None → NaT
+        beneficiary_exit_reason=np.array(exit_reason, dtype=object).astype(str),
+        beneficiary_situation_6_months=np.array(situation, dtype=object).astype(str),
+        wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
+        as_of=np.datetime64(as_of or timezone.localdate(), "D"),
     )
 
 
 def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
     """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
-    data = survey_data_load(questionnaire=questionnaire)
     filters = filters or ReportFilters()
-    if filters != ReportFilters():
+    # Cohorts keep all their waves: whether a wave is due is judged today.
+    data = survey_data_load(questionnaire=questionnaire, as_of=timezone.localdate())
+    if (filters.cohort_from, filters.cohort_to, filters.segments()) != (None, None, {}):
         data = survey_data_filter(
-            data, answered_from=filters.answered_from, answered_to=filters.answered_to,
+            data, cohort_from=filters.cohort_from, cohort_to=filters.cohort_to,
             segments=filters.segments())
-    return report_build(data)
+    report = report_build(data)
+    if filters.audience == AUDIENCE_BOARD:
+        return report_for_board(report)
+    return report
+
+
+def board_cuts(*, questionnaire: Questionnaire) -> list[BoardCut]:
+    """The fixed cuts the board may ask for on this questionnaire (analysis/disclosure.py)."""
+    waves = list(questionnaire.waves.order_by("number").values_list("number", flat=True))
+    rows = list(Response.objects.filter(questionnaire=questionnaire).values_list(
+        "beneficiary_id", "wave__number", "answered_on", "beneficiary__programme"))
+    people = sorted({row[0] for row in rows})
+    index = {pk: k for k, pk in enumerate(people)}
+    position = {number: k for k, number in enumerate(waves)}
+    present = np.zeros((len(people), len(waves)), dtype=bool)
+    cohort = np.full(len(people), np.datetime64("NaT"), dtype="datetime64[D]")
+    programme = np.full(len(people), "", dtype=object)
+    for beneficiary_id, wave, answered_on, beneficiary_programme in rows:
+        k = index[beneficiary_id]
+        present[k, position[wave]] = True
+        programme[k] = beneficiary_programme or ""
+        if waves and wave == waves[0]:
+            day = np.datetime64(answered_on, "D")
+            if np.isnat(cohort[k]) or day < cohort[k]:
+                cohort[k] = day
+    return board_cuts_allowed(cohort_dates=cohort, programmes=programme.astype(str),
+                              present=present, pairs=comparison_pairs(len(waves)))
+
+
+def board_filters(*, cut: BoardCut) -> ReportFilters:
+    """The report filters of one of the board's cuts."""
+    return ReportFilters(cohort_from=cut.start, cohort_to=cut.end, programme=cut.programme,
+                         audience=AUDIENCE_BOARD)

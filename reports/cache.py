@@ -83,8 +83,10 @@ def _data_fingerprint(questionnaire: Questionnaire) -> str:
 
 
 def _filters_key(filters: ReportFilters) -> str:
+    # The audience too: the board's report (counts below 5 hidden) is not the operator's.
     return "|".join(str(value) for value in (
-        filters.answered_from, filters.answered_to, filters.counsellor_id, filters.programme))
+        filters.cohort_from, filters.cohort_to, filters.counsellor_id, filters.programme,
+        filters.audience))
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,10 @@ def answered_span(
 def report_cache_key(*, questionnaire: Questionnaire, filters: ReportFilters) -> str:
     """Where the report of this questionnaire under these filters is kept now."""
     version = report_version(organisation_id=questionnaire.organisation_id)
+    # The day is part of the key: who is due for a wave is counted at today's date.
     digest = hashlib.sha256(
-        f"{_data_fingerprint(questionnaire)}#{_filters_key(filters)}".encode()
+        f"{_data_fingerprint(questionnaire)}#{_filters_key(filters)}"
+        f"#{timezone.localdate().isoformat()}".encode()
     ).hexdigest()[:24]
     return f"reports:report:{questionnaire.public_id}:{version}:{digest}"
 

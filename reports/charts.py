@@ -199,8 +199,10 @@ def dimensions_chart(series: Sequence[DimensionSeries], *, chart_id: str, title:
         margin = (dimension.score_max - dimension.score_min) * 0.05
         axes.set_ylim(dimension.score_min - margin, dimension.score_max + margin)
         low, high = math.ceil(dimension.score_min), math.floor(dimension.score_max)
-        axes.set_yticks([float(v) for v in range(low, high + 1)] or [dimension.score_min])
-        axes.yaxis.set_major_formatter(_decimal_axis(1))
+        # Whole scores on a short scale; quarters on the 0–100 scale of the dashboard.
+        step = 1 if high - low <= 10 else max(1, (high - low) // 4)
+        axes.set_yticks([float(v) for v in range(low, high + 1, step)] or [dimension.score_min])
+        axes.yaxis.set_major_formatter(_decimal_axis(1 if step == 1 else 0))
         axes.set_title(textwrap.fill(dimension.name, 30), fontsize=9, color=INK)
         axes.grid(axis="y", color="#bbbbbb", linewidth=0.5)
         for side in ("top", "right"):
@@ -220,7 +222,7 @@ class RankingBar:
     label: str
     improved_percent: float
     worsened_percent: float
-    mark: str  # significance code or ""
+    mark: str  # the verdict's words ("Progrès") or ""
 
 
 @_plain_text

@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from organisations.models import Organisation
 from questionnaires.models import Questionnaire
 from questionnaires.selectors import ReportFilters
-from reports.cache import answered_span
 from reports.presentation import ReportView, filters_text, period_text, report_view
 
 # WeasyPrint warns about every SVG presentation attribute it reads as CSS; they render fine.
@@ -60,6 +59,7 @@ def questionnaire_report_pdf(
         questionnaire=questionnaire,
         view=report_view(report, questionnaire_title=questionnaire.title,
                          comparison_key=comparison_key),
-        period=period_text(*answered_span(questionnaire=questionnaire, filters=filters)),
+        period=period_text(filters.cohort_from, filters.cohort_to,
+                           months=filters.audience == "board"),
         filters_text=filters_text(filters=filters, counsellor_name=counsellor_name),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
@@ -18,6 +20,7 @@ from organisations.access import (
 )
 from organisations.models import Membership, Role
 from questionnaires.models import Questionnaire
+from questionnaires.selectors import AUDIENCE_BOARD, board_cuts
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
 from reports.forms import ReportFilterForm
 from reports.pdf import report_pdf
@@ -47,10 +50,12 @@ def dashboard(request, org_slug, public_id):
 
 @login_required
 def pdf(request, org_slug, public_id):
-    """The board's report as a PDF, for the same filters as the dashboard it was asked from."""
+    """The board's report as a PDF, for the same filters as the dashboard it was asked from.
+
+    A PDF leaves the organisation: whoever prints it, no count below 5 is in it."""
     membership = get_membership(request.user, org_slug, *REPORT_ROLES)
     questionnaire = get_object_or_404(questionnaires_for(membership), public_id=public_id)
-    context = _report_context(request, membership, questionnaire)
+    context = _report_context(request, membership, questionnaire, audience=AUDIENCE_BOARD)
     content = report_pdf_cached(
         key=context["view_key"],
         render=lambda: report_pdf(
@@ -64,8 +69,14 @@ def pdf(request, org_slug, public_id):
     return response
 
 
-def _report_context(request, membership: Membership, questionnaire: Questionnaire) -> dict:
-    """Filters from the URL, the (cached) report and what the pages show of it."""
+def _report_context(request, membership: Membership, questionnaire: Questionnaire, *,
+                    audience: str | None = None) -> dict:
+    """Filters from the URL, the (cached) report and what the pages show of it.
+
+    The board chooses among fixed cuts and sees the board's report (no count below 5);
+    directors keep free filters and every count, except in what they print (``audience``).
+    """
+    board = membership.role == Role.BOARD
     counsellors = None
     if membership.role == Role.DIRECTOR:
         counsellors = [(u.username, u.get_full_name() or u.username, u.pk)
@@ -75,8 +86,11 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
                    for a, b in comparison_pairs(len(waves))]
     form = ReportFilterForm(
         request.GET or None, counsellors=counsellors,
-        programmes=programmes_for(membership), comparisons=comparisons)
+        programmes=programmes_for(membership), comparisons=comparisons,
+        board_cuts=board_cuts(questionnaire=questionnaire) if board else None)
     filters = form.report_filters()
+    if audience is not None:
+        filters = dataclasses.replace(filters, audience=audience)
     cached = report_cached(questionnaire=questionnaire, filters=filters)
     view_key = f"{cached.key}:view:{get_language()}:{form.comparison_key() or ''}"
     view = report_view_cached(key=view_key, cached=cached, questionnaire=questionnaire,
@@ -91,7 +105,7 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
         "filters_invalid": form.filters_invalid(),
         "filters_text": filters_text(filters=filters, counsellor_name=next(
             (name for _u, name, pk in counsellors or () if pk == filters.counsellor_id), None)),
-        "period": period_text(*cached.answered_span),
+        "period": period_text(filters.cohort_from, filters.cohort_to, months=board),
         "view": view,
         "view_key": view_key,
         "query": request.GET.urlencode(),

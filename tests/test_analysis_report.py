@@ -164,7 +164,32 @@ def test_paired_figures_match_a_naive_pairing_of_beneficiaries(random_data, rand
         assert paired["marginal_homogeneity"]["dof"] == reference.df
         wilcoxon = stats.wilcoxon(diff)
         assert paired["wilcoxon"]["statistic"] == pytest.approx(wilcoxon.statistic)
-        assert paired["wilcoxon"]["p"] == pytest.approx(wilcoxon.pvalue, rel=1e-9)
+        nonzero = diff[diff != 0]
+        if nonzero.size > 50:
+            assert paired["wilcoxon"]["method"] == "normal"
+            assert paired["wilcoxon"]["p"] == pytest.approx(wilcoxon.pvalue, rel=1e-9)
+        else:  # exact over sign flips: checked against scipy's random sign flips
+            ranks = stats.rankdata(np.abs(nonzero))
+            flips = stats.permutation_test(
+                (nonzero,),
+                lambda d, ranks=ranks: ranks[d > 0].sum(),
+                permutation_type="samples",
+                n_resamples=20_000,
+                rng=np.random.default_rng(0),
+            )
+            assert paired["wilcoxon"]["method"] == "exact"
+            assert paired["wilcoxon"]["p"] == pytest.approx(flips.pvalue, abs=0.02)
+
+
+def test_a_sparse_item_is_labelled_from_fishers_p_in_the_report():
+    yes_no = (("O", 1.0), ("N", 0.0))
+    report = report_build(survey_data_from_counts({1: [1, 6], 2: [7, 4]}, choices=yes_no))
+    independent = report["items"][0]["comparisons"][0]["independent"]
+    fisher = stats.fisher_exact([[1, 7], [6, 4]]).pvalue
+    assert independent["significance"] == "S"  # Pearson's, as survey tools print it
+    assert independent["exact_method"] == "fisher"
+    assert independent["exact_p"] == pytest.approx(fisher)
+    assert independent["significance_shown"] == "PS"
 
 
 def test_dont_know_counts_in_the_independent_test_but_not_in_pairs():
@@ -177,17 +202,20 @@ def test_dont_know_counts_in_the_independent_test_but_not_in_pairs():
 
 def test_p_values_are_adjusted_across_the_report(random_report):
     independent = [c["independent"] for i in random_report["items"] for c in i["comparisons"]]
-    wilcoxon = [c["paired"]["wilcoxon"] for i in random_report["items"] for c in i["comparisons"]]
-    for tests in (independent, wilcoxon):
+    paired = [c["paired"] for i in random_report["items"] for c in i["comparisons"]]
+    for tests in (independent, paired):
         expected = multipletests([t["p"] for t in tests], method="fdr_bh")[1]
         assert [t["p_adjusted"] for t in tests] == pytest.approx(list(expected))
 
 
-def test_the_attrition_section_repeats_the_funnel_and_sizes_the_pairs(random_data, random_report):
+def test_the_attrition_section_follows_the_comparisons_and_sizes_the_pairs(
+    random_data, random_report
+):
     attrition = random_report["attrition"]
-    assert attrition["funnel"] == random_report["respondents"]
-    assert attrition["bias"]["verdict"] in {"no_evidence_of_bias", "possible_bias"}
-    first_last = attrition["power"][2]
+    assert random_report["funnel"] == random_report["respondents"]
+    assert [e["waves"] for e in attrition] == [[1, 2], [2, 3], [1, 3]]
+    assert {e["bias"]["verdict"] for e in attrition} <= {"differs", "no_difference_detected"}
+    first_last = attrition[2]["power"]
     assert first_last["waves"] == [1, 3]
     both = set(random_data.response_beneficiary[random_data.response_wave == 1].tolist()) & set(
         random_data.response_beneficiary[random_data.response_wave == 3].tolist()
@@ -244,7 +272,7 @@ def test_a_wave_nobody_reached_gives_null_comparisons_and_a_warning():
         assert comparison["independent"]["chi2"] is None
         assert comparison["independent"]["warnings"][0]["code"] == "empty_wave"
         assert comparison["paired"]["n"] == 0
-    assert report["attrition"]["power"][2]["n_pairs"] == 0
+    assert report["attrition"][2]["power"]["n_pairs"] == 0
     json.dumps(report, allow_nan=False)
 
 
@@ -256,7 +284,7 @@ def test_a_questionnaire_without_responses_does_not_crash():
     assert report["items"][0]["comparisons"][0]["independent"]["warnings"][0]["code"] == (
         "no_answers"
     )
-    assert report["attrition"]["bias"]["verdict"] == "insufficient_data"
+    assert {e["bias"]["verdict"] for e in report["attrition"]} == {"too_few"}
     json.dumps(report, allow_nan=False)
 
 
@@ -271,6 +299,7 @@ def test_a_small_group_gets_the_structure_without_any_figure():
     assert report["n_beneficiaries"] is None
     comparison = only_comparison(report)
     assert comparison["waves"] == [1, 2]
+    assert comparison["verdict"] == "too_few"
     assert comparison["independent"]["counts"] is None
     assert comparison["paired"]["n"] is None
     assert report["items"][0]["frequencies"] == []
@@ -292,12 +321,20 @@ def dated_rows():
     ]
 
 
-def test_the_period_filter_keeps_responses_answered_within_it():
+def test_the_period_filter_keeps_every_wave_of_the_people_who_entered_within_it():
     data = survey_data_build(dated_rows(), items=ITEMS, waves=(1, 2))
-    kept = survey_data_filter(data, answered_from="2024-02-15", answered_to="2024-03-31")
-    assert kept.response_beneficiary.tolist() == [1, 2]
-    assert kept.response_wave.tolist() == [1, 1]
-    assert kept.answers.tolist() == data.answers[[1, 3]].tolist()
+    kept = survey_data_filter(data, cohort_from="2024-02-15", cohort_to="2024-03-31")
+    # Person 1 entered on 15/02 and answered wave 2 in May, after the period: the pair stays.
+    assert kept.response_beneficiary.tolist() == [1, 1, 2]
+    assert kept.response_wave.tolist() == [1, 2, 1]
+    assert kept.answers.tolist() == data.answers[[1, 2, 3]].tolist()
+
+
+def test_the_period_filter_leaves_out_people_who_entered_outside_it():
+    data = survey_data_build(dated_rows(), items=ITEMS, waves=(1, 2))
+    kept = survey_data_filter(data, cohort_from="2024-05-01")
+    # Person 1's wave-2 answer falls in the period but their entry does not.
+    assert kept.response_beneficiary.tolist() == []
 
 
 def test_the_segment_filter_keeps_beneficiaries_matching_every_segment():

@@ -116,11 +116,22 @@ def test_an_unknown_questionnaire_is_a_one_line_error_with_exit_code_2(organisat
     assert error.value.returncode == 2
 
 
-def test_the_period_filter_keeps_only_responses_of_the_period(write_file, questionnaire):
+def test_the_period_filter_keeps_the_later_waves_of_the_people_who_entered_in_it(
+        write_file, questionnaire):
+    run_import(write_file("seed.csv", seed_table_csv()), questionnaire)
+    whole = impact_report(questionnaire=questionnaire)
+    report = impact_report(questionnaire=questionnaire,
+                           filters=ReportFilters(cohort_to=dt.date(2024, 2, 1)))
+    # Everyone entered before February: their wave-2 answers (given later) are kept.
+    assert report["items"][0]["comparisons"][0]["independent"]["n"][0] == 53
+    assert report["respondents"]["1-2"] == whole["respondents"]["1-2"]
+
+
+def test_a_period_before_every_entry_selects_nobody(write_file, questionnaire):
     run_import(write_file("seed.csv", seed_table_csv()), questionnaire)
     report = impact_report(questionnaire=questionnaire,
-                           filters=ReportFilters(answered_to=dt.date(2024, 2, 1)))
-    assert report["items"][0]["comparisons"][0]["independent"]["n"] == [53, 0]
+                           filters=ReportFilters(cohort_to=dt.date(2000, 1, 1)))
+    assert report["respondents"]["1"] is None
 
 
 def test_a_group_smaller_than_five_is_suppressed(write_file, questionnaire):

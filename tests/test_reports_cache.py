@@ -57,9 +57,19 @@ def test_a_report_is_computed_once_then_read_from_the_cache(questionnaire, answe
     assert second.report["respondents"]["1"] == 6
 
 
+def test_a_report_cached_yesterday_is_computed_again_today(questionnaire, answered, monkeypatch):
+    from django.utils import timezone
+
+    cached(questionnaire)
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + dt.timedelta(days=1))
+    # Who is due for a wave depends on the day the report is looked at.
+    assert cached(questionnaire).computed
+
+
 def test_each_set_of_filters_has_its_own_entry(questionnaire, answered):
     cached(questionnaire)
-    restricted = cached(questionnaire, ReportFilters(answered_from=dt.date(2030, 1, 1)))
+    restricted = cached(questionnaire, ReportFilters(cohort_from=dt.date(2030, 1, 1)))
     assert restricted.computed
     assert "group_too_small" in [w["code"] for w in restricted.report["warnings"]]
 

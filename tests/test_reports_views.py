@@ -127,10 +127,11 @@ def test_the_dashboard_shows_funnel_verdicts_dimensions_ranking_and_tables(
     response = client.get(dashboard_url(demo))
     assert response.status_code == 200
     text = text_of(response)
-    for heading in ("Qui a répondu", "Évolution par dimension", "Classement des questions",
-                    "Question par question", "Télécharger le rapport (PDF)"):
+    for heading in ("Qui a répondu, qui est parti", "Évolution par dimension",
+                    "Classement des questions", "Question par question",
+                    "Télécharger le rapport (PDF)"):
         assert heading in text
-    assert "Départs :" in text
+    assert "attendues à la vague suivante" in text
     assert "Ce que cet échantillon permet d'affirmer :" in text
     assert "Khi2 =" in text
     assert "ddl =" in text

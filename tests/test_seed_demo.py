@@ -79,3 +79,31 @@ def test_it_creates_one_demo_user_per_role_with_the_given_password():
     assert roles == {"counsellor", "director", "board", "manager"}
     director = Membership.objects.get(organisation__slug="demo", role="director").user
     assert director.check_password("pass-w0rd-x")
+
+
+def situations(slug) -> list[tuple]:
+    return list(Beneficiary.objects.filter(organisation__slug=slug).order_by("code").values_list(
+        "exit_date", "exit_reason", "situation_6_months", "situation_recorded_on"))
+
+
+def test_it_records_situations_only_six_months_after_exit_and_leaves_some_to_record():
+    from questionnaires.seeding import OBSERVED_UNTIL
+
+    seed("demo", 400)
+    people = situations("demo")
+    recorded = [p for p in people if p[2]]
+    assert recorded
+    for exit_date, _reason, _situation, recorded_on in recorded:
+        assert (recorded_on - exit_date).days >= 182
+        assert recorded_on <= OBSERVED_UNTIL
+    due = [p for p in people if p[0] and (OBSERVED_UNTIL - p[0]).days >= 182]
+    assert 0 < len(due) - len(recorded) < len(due) / 3
+    at_work = sum(1 for p in recorded if p[2] == "employment" and p[1] == "employment")
+    left_for_work = sum(1 for p in recorded if p[1] == "employment")
+    assert 0.5 < at_work / left_for_work < 0.9
+
+
+def test_its_situations_are_deterministic_for_a_given_n():
+    seed("one", 300)
+    seed("two", 300)
+    assert situations("one") == situations("two")

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -6,8 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from analysis.disclosure import BoardCut, board_cut_parse
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.selectors import ReportFilters, impact_report
+from questionnaires.selectors import (
+    AUDIENCE_BOARD,
+    AUDIENCE_OPERATOR,
+    ReportFilters,
+    board_cuts,
+    board_filters,
+    impact_report,
+)
 
 
 def _date(value: str) -> dt.date:
@@ -31,13 +40,21 @@ class Command(BaseCommand):
                             help="json (formats.md §3) or pdf (the board's report; needs -o).")
         parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                             help="Write to this file instead of the standard output.")
-        parser.add_argument("--from", dest="answered_from", metavar="YYYY-MM-DD",
-                            help="Only responses answered on or after this date.")
-        parser.add_argument("--to", dest="answered_to", metavar="YYYY-MM-DD",
-                            help="Only responses answered on or before this date.")
+        parser.add_argument("--from", dest="cohort_from", metavar="YYYY-MM-DD",
+                            help="Only the people whose first-wave answer is on or after "
+                                 "this date (every wave of theirs).")
+        parser.add_argument("--to", dest="cohort_to", metavar="YYYY-MM-DD",
+                            help="Only the people whose first-wave answer is on or before "
+                                 "this date (every wave of theirs).")
         parser.add_argument("--counsellor", metavar="USERNAME",
                             help="Only the beneficiaries this counsellor follows.")
         parser.add_argument("--programme", help="Only the beneficiaries of this programme.")
+        parser.add_argument("--audience", choices=[AUDIENCE_OPERATOR, AUDIENCE_BOARD],
+                            default=AUDIENCE_OPERATOR,
+                            help="operator (every count) or board (no count below 5, only "
+                                 "the board's fixed cuts).")
+        parser.add_argument("--cut", metavar="KEY",
+                            help="A board cut: YYYY, YYYY-S1, YYYY-S2 or programme:NAME.")
 
     def handle(self, *args, organisation, questionnaire, output, **options):
         if options["format"] == "pdf" and output is None:
@@ -54,11 +71,17 @@ class Command(BaseCommand):
                                    % {"name": options["counsellor"]}, returncode=2)
             counsellor_id = counsellor.pk
         filters = ReportFilters(
-            answered_from=_date(options["answered_from"]) if options["answered_from"] else None,
-            answered_to=_date(options["answered_to"]) if options["answered_to"] else None,
+            cohort_from=_date(options["cohort_from"]) if options["cohort_from"] else None,
+            cohort_to=_date(options["cohort_to"]) if options["cohort_to"] else None,
             counsellor_id=counsellor_id,
             programme=options["programme"] or None,
         )
+        if options["audience"] == AUDIENCE_BOARD or options["cut"]:
+            cut = self._board_cut(questionnaire, filters, options["cut"])
+            filters = board_filters(cut=cut)
+        elif options["format"] == "pdf":
+            # A PDF leaves the organisation: never a count below 5 in it, whatever the filters.
+            filters = dataclasses.replace(filters, audience=AUDIENCE_BOARD)
         report = impact_report(questionnaire=questionnaire, filters=filters)
         if options["format"] == "pdf":
             # Imported here: charts and WeasyPrint would slow down every JSON report.
@@ -76,6 +99,29 @@ class Command(BaseCommand):
             self.stdout.write(text)
             return
         self._write(Path(output), (text + "\n").encode("utf-8"))
+
+    def _board_cut(self, questionnaire, filters: ReportFilters, key: str | None) -> BoardCut:
+        """The board's cut asked for, by key or by filters equal to one; refused (exit 2)
+        otherwise: the board sees fixed cuts only, so that two of its reports never differ
+        by a handful of people."""
+        allowed = board_cuts(questionnaire=questionnaire)
+        if key is not None:
+            if filters != ReportFilters():
+                raise CommandError(_("--cut cannot be combined with --from, --to, --programme "
+                                     "or --counsellor."), returncode=2)
+            wanted = board_cut_parse(key)
+            cut = next((c for c in allowed if wanted is not None and c.key == wanted.key), None)
+        else:
+            cut = next((c for c in allowed if filters == ReportFilters(
+                cohort_from=c.start, cohort_to=c.end, programme=c.programme)), None)
+        if cut is None:
+            choices = ", ".join(c.key or _("Whole history") for c in allowed)
+            raise CommandError(
+                _("The board's report accepts only its fixed cuts (whole history, a calendar "
+                  "year or semester of entry, a programme large enough), so that no one can be "
+                  "recognised by comparing two reports. Cuts available: %(cuts)s.")
+                % {"cuts": choices}, returncode=2)
+        return cut
 
     def _write(self, output: Path, content: bytes) -> None:
         """Write the whole file or nothing (a partial file is renamed once complete)."""
