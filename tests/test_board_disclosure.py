@@ -353,3 +353,17 @@ def test_the_boards_report_has_its_own_cache_entry(demo):
     assert board.computed
     assert "disclosure" in board.report
     assert "disclosure" not in report_cached(questionnaire=demo, filters=ReportFilters()).report
+
+
+def test_the_boards_lists_of_questionnaires_show_no_raw_total(board_client, demo):
+    # The total of responses minus the waves the dashboard shows would give a hidden one.
+    slug = demo.organisation.slug
+    total = Response.objects.filter(questionnaire=demo).count()
+    people_total = Response.objects.filter(questionnaire=demo).values(
+        "beneficiary").distinct().count()
+    for url in (reverse("reports:index", args=[slug]),
+                reverse("questionnaires:list", args=[slug])):
+        text = visible_text(board_client.get(url).content.decode())
+        assert demo.title in text
+        assert str(total) not in text
+        assert str(people_total) not in text
