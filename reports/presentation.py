@@ -385,7 +385,13 @@ def _basis(report: Mapping[str, Any], comparisons: Sequence[Comparison]) -> list
 def _summary(view: ReportView, report: Mapping[str, Any]) -> list[str]:
     lines = []
     funnel = view.funnel
-    if funnel:
+    if funnel and funnel[0].count is not None and funnel[-1].count is None:
+        # The board's report hides the last step: no "masqué d'entre elles".
+        lines.append(_("%(first)s people answered at %(wave)s; how many of them answered at "
+                       "every wave is not published (below 5, or it would reveal a number "
+                       "below 5).") % {
+            "first": funnel[0].count_text, "wave": view.wave_labels[0]})
+    elif funnel and funnel[0].count is not None:
         lines.append(_("%(first)s people answered at %(wave)s; %(last)s of them answered at "
                        "every wave.") % {"first": funnel[0].count_text,
                                          "wave": view.wave_labels[0],
