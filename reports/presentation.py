@@ -582,6 +582,9 @@ def period_text(first: dt.date | None, last: dt.date | None, *, months: bool = F
     if first is None:
         return _("People who entered until %(last)s") % {"last": when(last)}
     if months:
+        if (first.year, first.month, first.day, last.month, last.day) == (
+                last.year, 1, 1, 12, 31):
+            return _("People who entered in %(year)d") % {"year": first.year}
         if (first.year, first.month) == (last.year, last.month):
             return _("People who entered in %(month)s") % {"month": when(first)}
         return _("People who entered between %(first)s and %(last)s") % {
