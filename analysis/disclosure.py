@@ -125,24 +125,15 @@ def _count_hidden(value: Any) -> int:
 
 
 def _funnel_mask(funnel: Mapping[str, Any], min_count: int) -> dict[str, bool]:
-    """Which values of a funnel ({"1": n1, "1-2": n12, ...}, nested) may be shown.
+    """Which values of a funnel ({"1": n1, "1-2": n12, ...}) may be shown: those of 0 or
+    ``min_count`` and more.
 
-    The funnel is the sum of its steps (n1 - n12, n12 - n123, ..., the last value): a value
-    is shown when the steps that give it (those after it, or n1 minus those before it) are.
+    Its values are nested totals, not cells of one sum: a hidden one does not follow from the
+    others. (How many left between two waves, a difference of two totals, is a count of
+    departures, not of answers; it is also what every wave's number of responses tells.)
     """
-    keys = list(funnel)
-    values = [funnel[k] for k in keys]
-    if not values or any(not isinstance(v, int) for v in values):
-        return {k: isinstance(funnel[k], int) and not _small(funnel[k], min_count)
-                for k in keys}
-    if values[0] < min_count:
-        return {k: values[0] == 0 for k in keys}
-    steps = [values[k] - values[k + 1] for k in range(len(values) - 1)] + [values[-1]]
-    shown = [s is not None for s in cells_suppress(steps, min_count=min_count)]
-    mask = {}
-    for k, key in enumerate(keys):
-        mask[key] = k == 0 or all(shown[k:]) or all(shown[:k])
-    return mask
+    return {k: isinstance(funnel[k], int) and not _small(funnel[k], min_count)
+            for k in funnel}
 
 
 def _respondents_suppress(board: dict, min_count: int) -> set[str]:

@@ -307,21 +307,6 @@ class AggregateRow:
     answers: int | None  # answers to the item at that wave, None when hidden
 
 
-def counts_suppress(counts: list[int], *, minimum: int = AGGREGATE_MIN_COUNT) -> list[int | None]:
-    """Hide counts from 1 to ``minimum`` - 1 (``None``), and one more when a single one is hidden.
-
-    With the total shown, a lone hidden count could be worked out by subtraction; hiding the
-    next smallest non-zero count too prevents it.
-    """
-    shown: list[int | None] = [None if 0 < c < minimum else c for c in counts]
-    hidden = [i for i, value in enumerate(shown) if value is None]
-    if len(hidden) == 1:
-        others = [(c, i) for i, c in enumerate(counts) if i not in hidden and c > 0]
-        if others:
-            shown[min(others)[1]] = None
-    return shown
-
-
 def aggregate_rows(*, questionnaire: Questionnaire) -> list[AggregateRow]:
     """Counts of each choice of each item at each wave, as the board's report has them.
 

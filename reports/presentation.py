@@ -623,7 +623,13 @@ def _summary(view: ReportView, report: Mapping[str, Any]) -> list[str]:
                     "verdict": row.verdict_label, "evolution": row.evolution}
                     if row.evolution and row.change_text else row.verdict_label)})
     funnel = view.funnel
-    if funnel and funnel[0].count is not None and funnel[-1].count is not None:
+    if funnel and funnel[0].count is not None and funnel[-1].count is None:
+        # The board's report hides the last step: no "masqué d'entre elles".
+        lines.append(_("%(first)s people answered at %(wave)s; how many of them answered at "
+                       "every wave is not published (below 5, or it would reveal a number "
+                       "below 5).") % {
+            "first": funnel[0].count_text, "wave": view.wave_labels[0]})
+    elif funnel and funnel[0].count is not None:
         lines.append(_("%(first)s people answered at %(wave)s; %(last)s of them answered at "
                        "every wave.") % {"first": funnel[0].count_text,
                                          "wave": view.wave_labels[0],
@@ -804,6 +810,9 @@ def period_text(first: dt.date | None, last: dt.date | None, *, months: bool = F
     if first is None:
         return _("People who entered until %(last)s") % {"last": when(last)}
     if months:
+        if (first.year, first.month, first.day, last.month, last.day) == (
+                last.year, 1, 1, 12, 31):
+            return _("People who entered in %(year)d") % {"year": first.year}
         if (first.year, first.month) == (last.year, last.month):
             return _("People who entered in %(month)s") % {"month": when(first)}
         return _("People who entered between %(first)s and %(last)s") % {

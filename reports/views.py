@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -34,8 +34,12 @@ def index(request, org_slug):
     """The organisation's questionnaires, each with its dashboard: where directors and the
     board start."""
     membership = get_membership(request.user, org_slug, *REPORT_ROLES)
+    # Not for the board: a raw total beside its report would give hidden counts back
+    # (the total minus the waves shown); its dashboard says how many answered.
+    respondents = (Value(None, output_field=IntegerField()) if membership.role == Role.BOARD
+                   else Count("responses__beneficiary", distinct=True))
     questionnaires = questionnaires_for(membership).annotate(
-        respondents=Count("responses__beneficiary", distinct=True)).order_by("title")
+        respondents=respondents).order_by("title")
     return render(request, "reports/index.html", {
         "membership": membership, "questionnaires": questionnaires})
 

@@ -161,12 +161,12 @@ def contract_report():
     }
 
 
-def test_a_funnel_step_of_three_hides_the_values_it_would_follow_from():
-    board = report_for_board(contract_report())
-    # 40 → 37 loses 3 people: 37 would give them away next to 40.
-    assert board["respondents"]["1"] == 40
-    assert board["respondents"]["1-2"] is None
-    assert board["funnel"]["1-2"] is None
+def test_a_funnel_value_below_five_is_hidden_the_others_shown():
+    report = contract_report()
+    report["respondents"]["1-2-3"] = report["funnel"]["1-2-3"] = 4
+    board = report_for_board(report)
+    assert board["respondents"] == {"1": 40, "1-2": 37, "1-2-3": None}
+    assert board["funnel"] == {"1": 40, "1-2": 37, "1-2-3": None}
     # 42 − 40 = 2 people answered later waves only.
     assert board["n_beneficiaries"] is None
 

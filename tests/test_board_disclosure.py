@@ -215,6 +215,21 @@ def test_board_periods_one_day_apart_are_refused_and_show_the_same_report(board_
             assert response.context["view_key"] == whole
 
 
+def test_every_free_period_the_board_asks_for_maps_to_the_whole_history(demo):
+    from reports.forms import ReportFilterForm
+
+    cuts = board_cuts(questionnaire=demo)
+    entries = sorted({p["entry"] for p in people(demo).values() if p["entry"]})
+    for day in entries:
+        for data in ({"du": entries[0].isoformat(), "au": day.isoformat()},
+                     {"du": day.isoformat()}, {"au": day.isoformat()},
+                     {"du": day.strftime("%d/%m/%Y")}):
+            form = ReportFilterForm(data, counsellors=None, programmes=[], comparisons=[],
+                                    board_cuts=cuts)
+            assert form.filters_invalid()
+            assert form.report_filters() == board_filters(cut=board_cut_parse(""))
+
+
 def test_the_boards_report_is_the_same_from_the_command(demo, tmp_path):
     cut = next(c for c in board_cuts(questionnaire=demo) if c.key)
     path = tmp_path / "board.json"
@@ -353,3 +368,17 @@ def test_the_boards_report_has_its_own_cache_entry(demo):
     assert board.computed
     assert "disclosure" in board.report
     assert "disclosure" not in report_cached(questionnaire=demo, filters=ReportFilters()).report
+
+
+def test_the_boards_lists_of_questionnaires_show_no_raw_total(board_client, demo):
+    # The total of responses minus the waves the dashboard shows would give a hidden one.
+    slug = demo.organisation.slug
+    total = Response.objects.filter(questionnaire=demo).count()
+    people_total = Response.objects.filter(questionnaire=demo).values(
+        "beneficiary").distinct().count()
+    for url in (reverse("reports:index", args=[slug]),
+                reverse("questionnaires:list", args=[slug])):
+        text = visible_text(board_client.get(url).content.decode())
+        assert demo.title in text
+        assert str(total) not in text
+        assert str(people_total) not in text

@@ -60,9 +60,13 @@ def test_a_board_member_sees_no_beneficiary_code_anywhere(
     page.goto(f"/o/{board_member.organisation.slug}/rapports/")
     open_dashboard(page, demo)
     assert page.get_by_label("Conseiller·ère").count() == 0
-    page.get_by_label("Réponses du").fill("2024-01-01")
+    # The board picks a fixed period of entry (a year or a semester), not free dates.
+    periods = page.get_by_label("Personnes entrées")
+    year = periods.locator("option").nth(1).get_attribute("value")
+    periods.select_option(year)
     page.get_by_role("button", name="Appliquer").click()
-    page.wait_for_url(lambda url: "du=2024-01-01" in url)
+    page.wait_for_url(lambda url: f"du={year}" in url)
+    assert page.get_by_text(f"Personnes entrées en {year}").count() == 1
     screenshot("reports-dashboard-board")
 
     codes = list(Beneficiary.objects.filter(organisation=demo.organisation)

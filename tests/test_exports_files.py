@@ -226,12 +226,6 @@ def test_neutralised_codes_come_back_as_they_were_on_re_import(
                .values_list("code", flat=True)) == set(DANGEROUS)
 
 
-def test_small_counts_are_hidden_with_one_more_so_that_none_can_be_deduced():
-    assert exports.counts_suppress([12, 3, 9, 0]) == [12, None, None, 0]
-    assert exports.counts_suppress([12, 3, 2, 9]) == [12, None, None, 9]
-    assert exports.counts_suppress([12, 7, 9]) == [12, 7, 9]
-
-
 def test_the_aggregate_table_hides_groups_below_five(questionnaire):
     fill(questionnaire, people=30)
     rows = exports.aggregate_rows(questionnaire=questionnaire)
