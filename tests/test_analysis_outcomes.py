@@ -10,32 +10,8 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.outcomes import EXIT_REASONS, SITUATIONS, outcomes_count
-from analysis.proportions import proportion_wilson
 from analysis.report import report_build, survey_data_filter
 from analysis.synthetic import survey_data_build
-
-
-@pytest.mark.parametrize(("count", "n"), [(0, 1), (1, 1), (0, 5), (3, 7), (20, 28), (28, 300),
-                                          (150, 300), (299, 300), (5000, 10000)])
-def test_the_wilson_interval_matches_statsmodels(count, n):
-    expected = proportion_confint(count, n, alpha=0.05, method="wilson")
-    assert proportion_wilson(count, n) == pytest.approx(expected, abs=1e-12)
-
-
-def test_the_wilson_interval_is_never_of_zero_width_for_all_or_nothing():
-    low, high = proportion_wilson(0, 3)
-    assert low == 0.0
-    assert high > 0.3
-    low, high = proportion_wilson(3, 3)
-    assert high == 1.0
-    assert low < 0.7
-
-
-@pytest.mark.parametrize(("count", "n"), [(0, 0), (4, 3), (-1, 3)])
-def test_the_wilson_interval_refuses_impossible_counts(count, n):
-    with pytest.raises(ValueError, match="proportion_wilson"):
-        proportion_wilson(count, n)
-
 
 AS_OF = "2025-01-01"
 

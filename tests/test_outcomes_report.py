@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from statsmodels.stats.proportion import proportion_confint
 
-from questionnaires.selectors import ReportFilters, impact_report
+from analysis.report import report_build
+from questionnaires.selectors import impact_report, survey_data_load
 from tests.test_import_responses import run_import
 from tests.test_people_file import run_import as run_people_import
 
@@ -44,8 +45,8 @@ def test_the_report_counts_exits_and_situations_recorded_in_the_database(write_f
 def test_a_report_ending_in_the_past_counts_only_what_had_happened_by_then(write_file,
                                                                           questionnaire):
     responses_and_people(write_file, questionnaire)
-    report = impact_report(questionnaire=questionnaire,
-                           filters=ReportFilters(answered_to=dt.date(2024, 8, 31)))
+    report = report_build(survey_data_load(questionnaire=questionnaire,
+                                           as_of=dt.date(2024, 8, 31)))
     outcomes = report["outcomes"]
     assert outcomes["as_of"] == "2024-08-31"
     assert outcomes["exits"]["employment"] == 3  # P-3 left on 2024-09-01

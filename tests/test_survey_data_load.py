@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from analysis.report import report_build
 from beneficiaries.models import Beneficiary
-from questionnaires.selectors import ReportFilters, impact_report, survey_data_load
+from questionnaires.selectors import survey_data_load
 from tests.test_import_responses import run_import
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +66,7 @@ def test_the_reference_date_is_today_unless_given(loaded):
 
 
 def test_the_report_counts_who_was_due_at_the_reference_date(loaded):
-    report = impact_report(questionnaire=loaded, filters=ReportFilters(
-        answered_to=dt.date(2024, 6, 30)))
+    report = report_build(survey_data_load(questionnaire=loaded, as_of=dt.date(2024, 6, 30)))
     first_second = next(e for e in report["attrition"] if e["waves"] == [1, 2])
     # P-4 started on 2024-06-01: wave 2 is due 90 days later, after the period's end.
     assert (first_second["answered_first"], first_second["due"]) == (5, 4)
