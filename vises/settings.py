@@ -200,11 +200,15 @@ UPLOAD_KEEP_HOURS = env.int("UPLOAD_KEEP_HOURS", default=24)
 
 # Computed impact reports are cached: in each process's memory by default, in Redis (shared
 # by every web worker and command) when REDIS_URL is set, e.g. redis://127.0.0.1:6379/0.
+# Redis is only a cache: when it is down or slow, every call is a miss (vises/cache.py), after
+# waiting at most these timeouts.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "KEY_PREFIX": "vises"}
+        {"BACKEND": "vises.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "vises",
+         "OPTIONS": {"socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                     "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0)}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vises"}
     )
