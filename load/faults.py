@@ -27,6 +27,7 @@ import is checked cell by cell after every attempt: all old, all new, or partial
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import http.client
 import http.cookiejar
@@ -130,12 +131,19 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     server.kill()
 
+    @contextlib.contextmanager
     def connect(self):
+        """An autocommit connection: each query its own transaction, so that every look at
+        pg_stat_activity is a fresh one (psycopg2's ``with connection`` would open one
+        transaction, and PostgreSQL keeps one statistics snapshot per transaction)."""
         import psycopg2
 
         connection = psycopg2.connect(self.database_url)
         connection.autocommit = True
-        return connection
+        try:
+            yield connection
+        finally:
+            connection.close()
 
 
 # -- A browser, without a browser -------------------------------------------------------------
@@ -451,21 +459,46 @@ def import_state(stack: Stack, old: dict, new: dict) -> str:
     return "partial"
 
 
-def import_run(path: Path, env: dict, *, kill_after: float | None) -> tuple[str, str]:
-    """Run import_responses --update; kill it after ``kill_after`` s. (outcome, output)."""
+# A backend inside the import's transaction once it has started writing: a write running, or
+# its transaction waiting between two writes.
+WRITING = """
+    SELECT pid FROM pg_stat_activity
+    WHERE datname = %s AND pid <> pg_backend_pid()
+      AND state IN ('active', 'idle in transaction')
+      AND (query ILIKE 'COPY %%' OR query ILIKE 'UPDATE %%' OR query ILIKE 'DELETE %%'
+           OR query ILIKE 'INSERT %%' OR query ILIKE 'SELECT MAX(%%')
+    LIMIT 1"""
+
+
+def import_run(stack: Stack, path: Path, env: dict, *, fault: str | None,
+               delay: float = 0.0) -> tuple[str, str]:
+    """Run import_responses --update; with ``fault``, strike once it is writing (``delay``
+    seconds after its first write is seen): "kill" the process (SIGKILL) or "terminate" its
+    database connection. Returns (outcome, output)."""
     process = subprocess.Popen(
         [PYTHON, "manage.py", "import_responses", str(path), "--organisation", ORG,
          "--questionnaire", "demo", "--update"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if kill_after is not None:
-        try:
-            process.wait(kill_after)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
-            process.communicate()
-            return "killed", ""
+    struck = False
+    if fault is not None:
+        with stack.connect() as connection, connection.cursor() as cursor:
+            while process.poll() is None and not struck:
+                cursor.execute(WRITING, [stack.database])
+                found = cursor.fetchone()
+                if found is None:
+                    time.sleep(0.005)
+                    continue
+                time.sleep(delay)
+                if fault == "kill":
+                    process.send_signal(signal.SIGKILL)
+                else:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [found[0]])
+                struck = True
     output = process.communicate()[0]
-    return ("written" if process.returncode == 0 else "refused"), output
+    if struck and fault == "kill":
+        return "killed", ""
+    outcome = "written" if process.returncode == 0 else "refused"
+    return (f"{outcome} (connection terminated)" if struck else outcome), output
 
 
 def imports_phase(stack: Stack, workdir: Path, seed: int, *, env: dict, mode: str) -> dict:
@@ -477,29 +510,17 @@ def imports_phase(stack: Stack, workdir: Path, seed: int, *, env: dict, mode: st
     path = workdir / f"update-{seed}.csv"
     new = import_file_changed(rows, path, rng)
     outcomes, states, messages = [], [], []
-    if mode == "kill":
-        for _ in range(4):
-            outcome, _output = import_run(path, env, kill_after=rng.uniform(0.5, 4.0))
-            outcomes.append(outcome)
-            states.append(import_state(stack, old, new))
-            if states[-1] == "new":
-                break
-    elif mode == "terminate":
-        def attempt() -> None:
-            for _ in range(3):
-                outcome, output = import_run(path, env, kill_after=None)
-                outcomes.append(outcome)
-                states.append(import_state(stack, old, new))
-                if outcome == "refused":
-                    messages.append(output.strip().splitlines()[-1] if output.strip() else "")
-                if states[-1] == "new":
-                    break
-
-        with_chaos(lambda stop, log: terminate_connections(stack, stop, 0.7, log), attempt)
-    if states[-1:] != ["new"]:
-        outcome, _output = import_run(path, env, kill_after=None)
+    faults = ["kill", "kill", "kill"] if mode == "kill" else (
+        ["terminate", "terminate", "terminate"] if mode == "terminate" else [])
+    for fault in [*faults, None]:
+        outcome, output = import_run(stack, path, env, fault=fault,
+                                     delay=rng.uniform(0.0, 0.5))
         outcomes.append(outcome)
         states.append(import_state(stack, old, new))
+        if outcome.startswith("refused") and output.strip():
+            messages.append(output.strip().splitlines()[-1])
+        if states[-1] == "new":
+            break
     return {"attempts": len(outcomes), "outcomes": outcomes, "states": states,
             "partial": states.count("partial"), "final": states[-1],
             "messages": sorted(set(messages)), "rows": len(rows) - 1}
@@ -535,7 +556,7 @@ def main() -> None:
             print("… saves while workers are killed", file=sys.stderr, flush=True)
             results["saves, workers killed"] = saves_phase(
                 stack, args.port, args.saves, 1,
-                chaos=lambda stop, log: kill_workers(server.pid, stop, 2.0, log))
+                chaos=lambda stop, log: kill_workers(server.pid, stop, 1.0, log))
             print("… saves while connections are terminated", file=sys.stderr, flush=True)
             results["saves, connections terminated"] = saves_phase(
                 stack, args.port, args.saves, 2,
