@@ -18,9 +18,10 @@ Phases (each prints one row):
 
 A save is a counsellor's entry form posted through the site: on a dropped connection or an
 error page the client posts the same form again (same token, as a browser resubmission
-would), up to 6 times. At the end every save is looked up in the database: written (the
-response holds exactly the answers sent), lost (no response), duplicated (more than one
-response for the person and wave) or half-written (a response with other answers). An
+would), up to 10 times. At the end every save is looked up in the database: written (the
+response holds exactly the answers sent), lost (the site said "saved" and there is no
+response), not saved (the person gave up after error pages that said so), duplicated (more
+than one response for the person and wave) or half-written (a response with other answers). An
 import is checked cell by cell after every attempt: all old, all new, or partial.
 """
 
@@ -58,6 +59,8 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 INPUT = re.compile(r"<input\b[^>]*>", re.I)
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+# A person facing an error page sends the form again, up to this many times.
+RETRIES = 10
 
 
 # -- The stack --------------------------------------------------------------------------------
@@ -218,6 +221,7 @@ class Tally:
     retry_pages: int = 0  # 503: "the connection to the database was interrupted, send again"
     other_errors: int = 0  # 4xx/502… answered pages
     expected: dict = field(default_factory=dict)  # (person, wave) → {item code: choice code}
+    acknowledged_keys: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def seen(self, status: int) -> None:
@@ -237,7 +241,7 @@ def save_one(browser: Browser, target: tuple, tally: Tally, rng: random.Random) 
     person, questionnaire, wave = target
     path = f"/o/{ORG}/beneficiaires/{person}/questionnaires/{questionnaire}/vagues/{wave}/"
     form = None
-    for _ in range(6):
+    for _ in range(RETRIES):
         status, page = browser.request(path)
         tally.seen(status)
         if status == 200 and (form := entry_form(page)):
@@ -252,12 +256,13 @@ def save_one(browser: Browser, target: tuple, tally: Tally, rng: random.Random) 
         tally.attempted += 1
         tally.expected[(person, wave)] = {name.removeprefix("item_"): value
                                           for name, value in choices.items()}
-    for _ in range(6):
+    for _ in range(RETRIES):
         status, _page = browser.request(path, data)
         tally.seen(status)
         if status == 302:
             with tally.lock:
                 tally.acknowledged += 1
+                tally.acknowledged_keys.add((person, wave))
             return
         time.sleep(0.5)
 
@@ -281,7 +286,7 @@ def targets_free(stack: Stack, count: int, rng: random.Random) -> list[tuple]:
 
 
 def saves_verify(stack: Stack, tally: Tally) -> dict:
-    written = lost = duplicated = half = 0
+    written = lost = not_saved = duplicated = half = 0
     with stack.connect() as connection, connection.cursor() as cursor:
         for (person, wave), sent in tally.expected.items():
             cursor.execute("""
@@ -291,7 +296,10 @@ def saves_verify(stack: Stack, tally: Tally) -> dict:
                 WHERE b.public_id = %s AND w.number = %s""", [person, wave])
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
-                lost += 1
+                if (person, wave) in tally.acknowledged_keys:
+                    lost += 1
+                else:
+                    not_saved += 1
                 continue
             if len(ids) > 1:
                 duplicated += 1
@@ -305,7 +313,8 @@ def saves_verify(stack: Stack, tally: Tally) -> dict:
                 written += 1
             else:
                 half += 1
-    return {"written": written, "lost": lost, "duplicated": duplicated, "half": half}
+    return {"written": written, "lost": lost, "not_saved": not_saved,
+            "duplicated": duplicated, "half": half}
 
 
 # -- Chaos ----------------------------------------------------------------------------------
@@ -337,11 +346,13 @@ def terminate_connections(stack: Stack, stop: threading.Event, every: float,
     rng = random.Random(13)
     with stack.connect() as connection, connection.cursor() as cursor:
         while not stop.wait(every * rng.uniform(0.5, 1.5)):
+            # One connection of the site at a time, busy or idle (CONN_MAX_AGE keeps them).
             cursor.execute("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
-                FROM pg_stat_activity
-                WHERE datname = %s AND pid <> pg_backend_pid()
-                  AND backend_type = 'client backend'""", [stack.database])
+                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM (
+                    SELECT pid FROM pg_stat_activity
+                    WHERE datname = %s AND pid <> pg_backend_pid()
+                      AND backend_type = 'client backend'
+                    ORDER BY random() LIMIT 1) AS chosen""", [stack.database])
             log.append(cursor.fetchone()[0])
 
 
@@ -560,7 +571,7 @@ def main() -> None:
             print("… saves while connections are terminated", file=sys.stderr, flush=True)
             results["saves, connections terminated"] = saves_phase(
                 stack, args.port, args.saves, 2,
-                chaos=lambda stop, log: terminate_connections(stack, stop, 0.3, log))
+                chaos=lambda stop, log: terminate_connections(stack, stop, 0.5, log))
             down_port = args.port + 1
             stack.serve(down_port, redis=redis_down)
             print("… saves with Redis down", file=sys.stderr, flush=True)
@@ -578,17 +589,21 @@ def main() -> None:
         finally:
             stack.stop()
 
-    print("| phase | faults | saves attempted | acknowledged | written | lost | duplicated "
-          "| half-written | 500s | dropped connections | 503 “send again” | other errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| phase | faults | saves attempted | acknowledged | written | lost | not saved, told "
+          "so | duplicated | half-written | 500s | dropped connections | 503 “send again” "
+          "| other errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, row in results.items():
         print(f"| {name} | {row['faults']} | {row['attempted']} | {row['acknowledged']} "
-              f"| {row['written']} | {row['lost']} | {row['duplicated']} | {row['half']} "
-              f"| {row['500s']} | {row['dropped']} | {row['503']} | {row['other']} |")
+              f"| {row['written']} | {row['lost']} | {row['not_saved']} | {row['duplicated']} "
+              f"| {row['half']} | {row['500s']} | {row['dropped']} | {row['503']} "
+              f"| {row['other']} |")
     total = {key: sum(row[key] for row in results.values())
-             for key in ("attempted", "written", "lost", "duplicated", "half", "500s")}
-    print(f"| **total** | | {total['attempted']} | | {total['written']} | {total['lost']} "
-          f"| {total['duplicated']} | {total['half']} | {total['500s']} | | | |")
+             for key in ("attempted", "acknowledged", "written", "lost", "not_saved",
+                         "duplicated", "half", "500s")}
+    print(f"| **total** | | {total['attempted']} | {total['acknowledged']} | {total['written']} "
+          f"| {total['lost']} | {total['not_saved']} | {total['duplicated']} | {total['half']} "
+          f"| {total['500s']} | | | |")
     print(f"\nRedis down: {pages['pages']} dashboard and PDF requests, {pages['ok']} answered "
           f"200, {pages['500s']} answered 500 (statuses {pages['statuses']}).")
     print("\n| import | rows | attempts | outcomes | database after each | partial | final |")
