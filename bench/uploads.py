@@ -1,11 +1,13 @@
 """Benchmark: checking and writing a 10,000-row responses upload, CSV and XLSX, both databases.
 
-    python -m bench.uploads [--backends sqlite postgresql] [--rows 10000]
+    python -m bench.uploads [--backends sqlite postgresql] [--rows 10000] [--formats CSV]
+                            [--database vises_bench_uploads]
 
 Prints a markdown table. Times are measured inside one process per database (Python and
 Django start-up excluded): reading the file, checking it (the preview), writing it (the
-confirmation), and the two browser requests end to end through Django's test client
-(upload → preview page; confirm → import and redirect).
+confirmation), importing it again with ``--update`` (the same file, then every answer
+changed), and the two browser requests end to end through Django's test client (upload →
+preview page; confirm → import and redirect).
 """
 
 from __future__ import annotations
@@ -43,7 +45,32 @@ def workbook_from_csv(text: str) -> bytes:
     return stream.getvalue()
 
 
-def measure(rows: int) -> list[dict]:
+def every_answer_changed(table, questionnaire):
+    """The same people and waves, another date, and every answer another choice (an empty
+    cell answered, an answer emptied now and then): the most a replacing file can change."""
+    from questionnaires.importing import Table
+
+    codes = {item.code: [c.code for c in item.scale.choices.all()]
+             for item in questionnaire.items.select_related("scale")}
+    columns = [codes.get(name) for name in table.header]
+    rows = []
+    for line, cells in table.rows:
+        new = list(cells)
+        new[2] = "2024-02-01" if cells[1] == "1" else "2024-05-02"
+        for index, choices in enumerate(columns):
+            if choices is None:
+                continue
+            if not cells[index]:
+                new[index] = choices[0]
+            elif (line + index) % 50 == 0:
+                new[index] = ""
+            else:
+                new[index] = choices[(choices.index(cells[index]) + 1) % len(choices)]
+        rows.append((line, new))
+    return Table(header=table.header, rows=rows)
+
+
+def measure(rows: int, formats: list[str]) -> list[dict]:
     """Runs inside a process whose DATABASE_URL names an empty database."""
     import django
 
@@ -68,7 +95,11 @@ def measure(rows: int) -> list[dict]:
         main_bench.IMPORT_ROWS = rows
         import_csv(path)
         csv_data = path.read_bytes()
-    files = {"CSV": csv_data, "XLSX": workbook_from_csv(csv_data.decode())}
+    files = {"CSV": csv_data}
+    if "XLSX" in formats:
+        files["XLSX"] = workbook_from_csv(csv_data.decode())
+    if "CSV" not in formats:
+        del files["CSV"]
     user = UserFactory(username="bench-manager")
     results = []
     for name, data in files.items():
@@ -86,6 +117,15 @@ def measure(rows: int) -> list[dict]:
         row["import_s"] = time.perf_counter() - started
         row["answers"] = result.answers_written
         assert result.responses_created == plan.created == rows
+        started = time.perf_counter()
+        result = responses_import(questionnaire=questionnaire, table=table, update=True)
+        row["replace_same_s"] = time.perf_counter() - started
+        assert result.responses_unchanged == rows
+        changed = every_answer_changed(table, questionnaire)
+        started = time.perf_counter()
+        result = responses_import(questionnaire=questionnaire, table=changed, update=True)
+        row["replace_s"] = time.perf_counter() - started
+        assert result.responses_updated == rows
 
         organisation = Organisation.objects.create(slug=f"browser-{name.lower()}", name=name)
         questionnaire, _ = questionnaire_load(organisation=organisation, definition=definition)
@@ -116,6 +156,8 @@ COLUMNS = [
     ("answers", "answers", "{:,}"), ("size_mb", "file MB", "{:.1f}"),
     ("read_s", "read s", "{:.2f}"), ("check_s", "check s", "{:.2f}"),
     ("import_s", "check + write s", "{:.2f}"),
+    ("replace_same_s", "--update, same file s", "{:.2f}"),
+    ("replace_s", "--update, every answer changed s", "{:.2f}"),
     ("preview_request_s", "upload → preview page s", "{:.2f}"),
     ("confirm_request_s", "confirm → written s", "{:.2f}"),
 ]
@@ -134,30 +176,36 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--formats", nargs="+", default=["CSV", "XLSX"], choices=["CSV", "XLSX"])
+    parser.add_argument("--database", default="vises_bench_uploads",
+                        help="Name of the scratch database (dropped and created again).")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.rows)))
+        print(json.dumps(measure(args.rows, args.formats)))
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="vises-bench-uploads-") as tmp:
         for backend in args.backends:
             print(f"… {backend}", file=sys.stderr, flush=True)
             database = fresh_database(backend=backend, workdir=Path(tmp),
-                                      name="vises_bench_uploads")
+                                      name=args.database)
             env = {**os.environ, "DATABASE_URL": database,
                    "DEBUG": "on", "DJANGO_SETTINGS_MODULE": "vises.settings",
                    "UPLOAD_PENDING_DIR": str(Path(tmp) / "pending")}
             output = subprocess.run(
-                [sys.executable, "-m", "bench.uploads", "--child", "--rows", str(args.rows)],
+                [sys.executable, "-m", "bench.uploads", "--child", "--rows", str(args.rows),
+                 "--formats", *args.formats],
                 cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
             for row in json.loads(output.strip().splitlines()[-1]):
                 rows.append({"backend": backend, **row})
     print(table(rows))
     print("\nread: the file into a table (python-calamine for .xlsx); check: every row, as the "
           "preview does; check + write: responses_import, as the confirmation does (it checks "
-          "the file again). The last two columns are the browser's two requests through "
-          "Django's test client, file upload and session included. One run each, in one "
+          "the file again); --update: the same file imported again with update=True (nothing "
+          "changes), then a file with every response's date and answers changed. The last "
+          "two columns are the browser's two requests through Django's test client, file "
+          "upload and session included. One run each, in one "
           "process per database.")
 
 

@@ -20,11 +20,13 @@ CHUNK = 5000
 
 def history_bulk_record(
     *, model: type[Model], column: str, values: Sequence[int], history_type: str,
-    user_id: int | None, reason: str,
+    user_id: int | None, reason: str, above_id: int | None = None,
 ) -> None:
-    """Record in ``model``'s history the current rows whose ``column`` is in ``values``.
+    """Record in ``model``'s history the current rows whose ``column`` is in ``values``
+    (and whose id is above ``above_id``, when given: the rows inserted since).
 
-    ``history_type`` is "+" (created) or "~" (changed), as simple-history writes them.
+    ``history_type`` is "+" (created), "~" (changed) or "-" (about to be deleted), as
+    simple-history writes them.
     """
     history_model = model.history.model
     tracked = [field.column for field in history_model._meta.concrete_fields
@@ -32,6 +34,7 @@ def history_bulk_record(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in tracked)
     now = timezone.now()
+    newer = "" if above_id is None else f" AND {quote(model._meta.pk.column)} > %s"
     with connection.cursor() as cursor:
         for start in range(0, len(values), CHUNK):
             chunk = list(values[start:start + CHUNK])
@@ -41,6 +44,7 @@ def history_bulk_record(
                 f"({columns}, history_date, history_change_reason, history_type, "
                 f"history_user_id) "
                 f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(column)} IN ({placeholders})",
-                [now, reason, history_type, user_id, *chunk],
+                f"WHERE {quote(column)} IN ({placeholders}){newer}",
+                [now, reason, history_type, user_id, *chunk,
+                 *([] if above_id is None else [above_id])],
             )

@@ -1,9 +1,12 @@
 """The computed impact report, kept in Django's cache per (questionnaire, filters).
 
 A key names the questionnaire, its organisation's *report version* and the filters. The
-version is a number in the cache that signals (reports/signals.py) bump whenever a response,
-an answer, a beneficiary or a questionnaire of the organisation changes, and that bulk writers
-(imports, the demo seed) bump explicitly: a bumped version makes every older key unreachable.
+version is a number in the database (reports.models.ReportVersion) that signals
+(reports/signals.py) bump whenever a response, an answer, a beneficiary or a questionnaire of
+the organisation changes, and that bulk writers (imports, the demo seed) bump explicitly: a
+bumped version makes every older key unreachable. It is not kept in the cache because the
+cache may be flushed, restarted or down (vises/cache.py turns Redis errors into misses): the
+saves and imports that bump it never touch Redis.
 
 A second part of the key is read from the database (how many responses the questionnaire has
 and when one last changed, the same for the organisation's beneficiaries). It costs two small
@@ -15,17 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db import DatabaseError, transaction
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Questionnaire, Response
+from reports.models import ReportVersion
 
 if TYPE_CHECKING:
     from questionnaires.selectors import ReportFilters
@@ -36,40 +41,44 @@ if TYPE_CHECKING:
 
 # A report older than this is computed again even if nothing said it changed.
 REPORT_TIMEOUT = 6 * 3600
-VERSION_TIMEOUT = None  # versions never expire: an expired one would revive old keys
 
-
-def _version_key(organisation_id: int) -> str:
-    return f"reports:version:{organisation_id}"
+logger = logging.getLogger(__name__)
 
 
 def report_version(*, organisation_id: int) -> int:
-    """The organisation's current report version (created at 1)."""
-    key = _version_key(organisation_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, 1, timeout=VERSION_TIMEOUT)
-        version = cache.get(key, 1)
-    return int(version)
+    """The organisation's current report version (1 until its data first changes)."""
+    version = ReportVersion.objects.filter(organisation_id=organisation_id).values_list(
+        "version", flat=True).first()
+    return version or 1
+
+
+def _version_increment(organisation_id: int) -> None:
+    """One bump, in its own short statement: a lock on the row is held for no longer."""
+    versions = ReportVersion.objects.filter(organisation_id=organisation_id)
+    try:
+        if not versions.update(version=F("version") + 1):
+            # The organisation's first change; another process may be creating the row too.
+            ReportVersion.objects.bulk_create(
+                [ReportVersion(organisation_id=organisation_id)], ignore_conflicts=True)
+            versions.update(version=F("version") + 1)
+    except DatabaseError as error:
+        # The data is committed; at worst a report stays stale until its data fingerprint
+        # or its timeout renews it. A save must not answer an error for this.
+        logger.warning("Report version of organisation %s not bumped: %s", organisation_id,
+                       error)
 
 
 def report_version_bump(*, organisation_id: int) -> None:
-    """Make every cached report of the organisation stale, now and when the transaction commits.
+    """Make every cached report of the organisation stale once the transaction commits.
 
-    The bump at commit matters: a report computed during the transaction from the old data
-    would otherwise be stored under the new version.
+    Bumping after the commit keeps the save path free of a lock shared by every writer of
+    the organisation; a report computed meanwhile from the old data is stored under the old
+    version, which the bump makes unreachable.
     """
-
-    def bump() -> None:
-        key = _version_key(organisation_id)
-        try:
-            cache.incr(key)
-        except ValueError:  # unknown key: start above any version a reader may have seen
-            cache.set(key, 2, timeout=VERSION_TIMEOUT)
-
-    bump()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(bump)
+        transaction.on_commit(lambda: _version_increment(organisation_id), robust=True)
+    else:
+        _version_increment(organisation_id)
 
 
 def _data_fingerprint(questionnaire: Questionnaire) -> str:

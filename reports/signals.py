@@ -9,9 +9,10 @@ query while the transaction runs. Bulk writers that bypass signals (bulk_create,
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 
 from beneficiaries.models import Beneficiary
@@ -25,6 +26,8 @@ from questionnaires.models import (
     Wave,
 )
 from reports.cache import report_version_bump
+
+logger = logging.getLogger(__name__)
 
 
 class PendingBumps:
@@ -41,15 +44,20 @@ class PendingBumps:
         self.done = True
         organisation_ids = set(self.organisation_ids)
         questionnaires = Questionnaire.objects.values_list("organisation_id", flat=True)
-        if self.questionnaire_ids:
-            organisation_ids.update(questionnaires.filter(id__in=self.questionnaire_ids))
-        if self.response_ids:
-            organisation_ids.update(questionnaires.filter(
-                id__in=Response.objects.filter(id__in=self.response_ids)
-                .values("questionnaire_id")))
-        if self.scale_ids:
-            organisation_ids.update(questionnaires.filter(
-                id__in=Scale.objects.filter(id__in=self.scale_ids).values("questionnaire_id")))
+        try:
+            if self.questionnaire_ids:
+                organisation_ids.update(questionnaires.filter(id__in=self.questionnaire_ids))
+            if self.response_ids:
+                organisation_ids.update(questionnaires.filter(
+                    id__in=Response.objects.filter(id__in=self.response_ids)
+                    .values("questionnaire_id")))
+            if self.scale_ids:
+                organisation_ids.update(questionnaires.filter(
+                    id__in=Scale.objects.filter(id__in=self.scale_ids)
+                    .values("questionnaire_id")))
+        except DatabaseError as error:
+            # Runs after the commit: the data is saved, and the save must not answer an error.
+            logger.warning("Report versions not bumped after a commit: %s", error)
         for organisation_id in organisation_ids:
             report_version_bump(organisation_id=organisation_id)
 
@@ -63,7 +71,7 @@ def _pending() -> tuple[PendingBumps, bool]:
         if isinstance(callback, PendingBumps) and not callback.done:
             return callback, False
     pending = PendingBumps()
-    transaction.on_commit(pending)
+    transaction.on_commit(pending, robust=True)
     return pending, False
 
 

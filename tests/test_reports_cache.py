@@ -136,19 +136,23 @@ def test_another_organisations_change_leaves_this_report_cached(
     assert not cached(questionnaire).computed
 
 
-def test_an_import_makes_the_report_stale(questionnaire, answered):
+def test_an_import_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
     """The import writes in bulk, without signals: it bumps the version itself."""
     cached(questionnaire)
     version = report_version(organisation_id=questionnaire.organisation_id)
     table = table_read_csv(b"beneficiary;wave;answered_on;Q01;Q02\nNEW-1;1;2024-03-01;A;B\n")
-    responses_import(questionnaire=questionnaire, table=table)
+    with django_capture_on_commit_callbacks(execute=True):
+        responses_import(questionnaire=questionnaire, table=table)
     assert report_version(organisation_id=questionnaire.organisation_id) > version
     assert cached(questionnaire).report["respondents"]["1"] == 7
 
 
-def test_the_demo_seed_bumps_the_organisations_version(organisation):
+def test_the_demo_seed_bumps_the_organisations_version(
+        organisation, django_capture_on_commit_callbacks):
     version = report_version(organisation_id=organisation.pk)
-    demo_seed(organisation_slug=organisation.slug, n=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seed(organisation_slug=organisation.slug, n=10)
     assert report_version(organisation_id=organisation.pk) > version
 
 
@@ -162,7 +166,29 @@ def test_a_write_by_another_process_is_seen_through_the_data_fingerprint(
     assert cached(questionnaire).computed
 
 
-def test_an_explicit_bump_makes_every_report_of_the_organisation_stale(questionnaire, answered):
+def test_an_explicit_bump_makes_every_report_of_the_organisation_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
     cached(questionnaire)
-    report_version_bump(organisation_id=questionnaire.organisation_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_version_bump(organisation_id=questionnaire.organisation_id)
     assert cached(questionnaire).computed
+
+
+def test_the_version_is_kept_in_the_database_so_a_flushed_cache_cannot_revive_old_keys(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    old_key = cached(questionnaire).key
+    with django_capture_on_commit_callbacks(execute=True):
+        report_version_bump(organisation_id=questionnaire.organisation_id)
+    cache.clear()
+    assert report_version(organisation_id=questionnaire.organisation_id) == 2
+    assert cached(questionnaire).key != old_key
+
+
+def test_a_bump_inside_a_transaction_waits_for_the_commit(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    """A report computed from the old data during the transaction is stored under the old
+    version, which the bump at commit makes unreachable."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report_version_bump(organisation_id=questionnaire.organisation_id)
+        assert report_version(organisation_id=questionnaire.organisation_id) == 1
+    assert report_version(organisation_id=questionnaire.organisation_id) == 2

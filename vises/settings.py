@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database connection lost mid-request: a read is retried, a form gets a French page.
+    "vises.middleware.DatabaseInterruptedMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -231,11 +233,15 @@ XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=4_000_000)
 
 # Computed impact reports are cached: in each process's memory by default, in Redis (shared
 # by every web worker and command) when REDIS_URL is set, e.g. redis://127.0.0.1:6379/0.
+# Redis is only a cache: when it is down or slow, every call is a miss (vises/cache.py), after
+# waiting at most these timeouts.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "KEY_PREFIX": "vises"}
+        {"BACKEND": "vises.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "vises",
+         "OPTIONS": {"socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                     "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0)}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vises"}
     )
