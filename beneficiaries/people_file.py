@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import situation_due_on
-from organisations.access import PEOPLE_ROLES
 from organisations.models import Organisation
+from organisations.permissions import roles_with
 from questionnaires.audit import history_bulk_record
 from questionnaires.importing import (
     CODE_MAX_LENGTH,
@@ -97,7 +97,7 @@ def _header_check(header: list[str]) -> tuple[list[Problem], dict[str, int]]:
 def _counsellors(organisation: Organisation) -> dict[str, int]:
     """Usernames of the organisation's members who can follow people → user id."""
     return dict(get_user_model().objects.filter(
-        memberships__organisation=organisation, memberships__role__in=PEOPLE_ROLES,
+        memberships__organisation=organisation, memberships__role__in=roles_with("follow_people"),
     ).values_list("username", "id"))
 
 

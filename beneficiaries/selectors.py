@@ -37,8 +37,9 @@ from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
 from analysis.dimensions import dimension_scores
 from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.models import Beneficiary
-from organisations.access import PEOPLE_ROLES, beneficiaries_for
-from organisations.models import Membership, Role
+from organisations.access import beneficiaries_for
+from organisations.models import Membership
+from organisations.permissions import roles_with
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response, Wave
 
 # A due wave that has waited more than this many days is "overdue": about a month of
@@ -161,8 +162,8 @@ def wave_states_for(
 
 
 def default_scope(membership: Membership) -> str:
-    """Counsellors start with their own people, directors with the whole organisation."""
-    return SCOPE_MINE if membership.role == Role.COUNSELLOR else SCOPE_ALL
+    """Members with a caseload start with their own people, others with the whole organisation."""
+    return SCOPE_MINE if membership.can.has_caseload else SCOPE_ALL
 
 
 def people_in_scope(*, membership: Membership, scope: str) -> QuerySet[Beneficiary]:
@@ -177,7 +178,7 @@ def counsellors_of(*, membership: Membership) -> QuerySet:
     """Users who can follow people in the membership's organisation (counsellors, directors)."""
     return get_user_model().objects.filter(
         memberships__organisation_id=membership.organisation_id,
-        memberships__role__in=PEOPLE_ROLES,
+        memberships__role__in=roles_with("follow_people"),
     ).order_by("last_name", "first_name", "username")
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -69,15 +69,14 @@ from beneficiaries.services import (
     situation_due_on,
 )
 from organisations.access import (
-    PEOPLE_ROLES,
     beneficiaries_for,
-    get_membership,
+    beneficiary_for,
+    membership_required,
+    questionnaire_for,
     questionnaires_for,
     responses_for,
 )
 from organisations.kept import form_take, login_required_keeping_form
-from organisations.models import Role
-from questionnaires.models import Questionnaire
 from questionnaires.responses import (
     DATE_KEY,
     Outcome,
@@ -89,9 +88,10 @@ from questionnaires.responses import (
 
 
 @login_required
+@membership_required("see_people")
 def worklist(request, org_slug):
     """The waves due or overdue now: the counsellor's starting point."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
+    membership = request.membership
     form = WorklistFilterForm(request.GET, initial={"scope": default_scope(membership)})
     scope, status = form.value("scope"), form.value("status")
     people = people_in_scope(membership=membership, scope=scope)
@@ -125,9 +125,10 @@ SITUATIONS_SHOWN = 20
 
 
 @login_required
+@membership_required("see_people")
 def beneficiary_list(request, org_slug):
     """The organisation's people with a status grid of one questionnaire's waves."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
+    membership = request.membership
     people = beneficiaries_for(membership)
     questionnaires = published_questionnaires(questionnaires=questionnaires_for(membership))
     form = BeneficiaryFilterForm(
@@ -161,11 +162,11 @@ def _status_legend() -> list[tuple[str, str, str]]:
 
 
 @login_required
+@membership_required("see_people")
 def beneficiary_detail(request, org_slug, public_id):
     """A person's path: their waves, their answers wave by wave, their dimension scores."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
-    beneficiary = get_object_or_404(beneficiaries_for(membership).select_related("counsellor"),
-                                    public_id=public_id)
+    membership = request.membership
+    beneficiary = beneficiary_for(membership, public_id)
     questionnaires = published_questionnaires(questionnaires=questionnaires_for(membership))
     paths = person_paths(beneficiary=beneficiary, questionnaires=questionnaires,
                          today=timezone.localdate())
@@ -182,18 +183,19 @@ def beneficiary_detail(request, org_slug, public_id):
         "today": timezone.localdate(),
         "published_questionnaires": questionnaires,
         "history": person_history(beneficiary=beneficiary), "org_slug": org_slug,
-        "past_retention": membership.role == Role.DIRECTOR and beneficiaries_past_retention(
+        "past_retention": membership.can.handle_privacy_requests and beneficiaries_past_retention(
             organisation=membership.organisation).filter(pk=beneficiary.pk).exists(),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@membership_required("see_people")
 def beneficiary_create_view(request, org_slug):
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
+    membership = request.membership
     people = beneficiaries_for(membership)
     initial = {"entry_date": timezone.localdate()}
-    if membership.role == "counsellor":
+    if membership.can.has_caseload:
         initial["counsellor"] = request.user
     form = BeneficiaryForm(request.POST or None, initial=initial, people=people,
                            counsellors=counsellors_of(membership=membership))
@@ -209,10 +211,11 @@ def beneficiary_create_view(request, org_slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@membership_required("see_people")
 def beneficiary_edit(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
+    membership = request.membership
     people = beneficiaries_for(membership)
-    beneficiary = get_object_or_404(people, public_id=public_id)
+    beneficiary = beneficiary_for(membership, public_id)
     options = {"people": people, "counsellors": counsellors_of(membership=membership)}
     form = BeneficiaryForm(request.POST or None, instance=beneficiary, **options, initial={
         "version": beneficiary.version, "shown": record_state_sign(beneficiary)})
@@ -270,10 +273,10 @@ def _record_conflict(form, refusal) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@membership_required("see_people")
 def beneficiary_exit(request, org_slug, public_id):
     """Record that the person has left (date, reason), or cancel a recorded exit."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
-    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
+    beneficiary = beneficiary_for(request.membership, public_id)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         if beneficiary.exit_date is not None:
             beneficiary_exit_cancel(beneficiary=beneficiary)
@@ -294,10 +297,10 @@ def beneficiary_exit(request, org_slug, public_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@membership_required("see_people")
 def beneficiary_situation(request, org_slug, public_id):
     """Record the person's situation six months after their exit (once that time has come)."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
-    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
+    beneficiary = beneficiary_for(request.membership, public_id)
     today = timezone.localdate()
     due_on = situation_due_on(exit_date=beneficiary.exit_date)
     form = notice = None
@@ -334,13 +337,12 @@ def beneficiary_situation(request, org_slug, public_id):
 
 @login_required_keeping_form
 @require_http_methods(["GET", "POST"])
+@membership_required("enter_responses")
 def response_entry(request, org_slug, public_id, questionnaire_id, number):
     """One wave of a questionnaire for one person: an empty form, or the saved response."""
-    membership = get_membership(request.user, org_slug, *PEOPLE_ROLES)
-    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
-    questionnaire = get_object_or_404(
-        questionnaires_for(membership).filter(status=Questionnaire.Status.PUBLISHED),
-        public_id=questionnaire_id)
+    membership = request.membership
+    beneficiary = beneficiary_for(membership, public_id)
+    questionnaire = questionnaire_for(membership, questionnaire_id, published=True)
     wave = questionnaire.waves.filter(number=number).first()
     if wave is None:
         return render(request, "beneficiaries/wave_missing.html", {
@@ -486,12 +488,10 @@ def _entry_messages(result) -> list[tuple[int, str]]:
 
 
 @login_required
+@membership_required("handle_privacy_requests")
 def beneficiary_data_download(request, org_slug, public_id):
     """Everything held on the person, as a JSON file (right of access); directors only."""
-    membership = get_membership(request.user, org_slug, Role.DIRECTOR)
-    beneficiary = get_object_or_404(
-        beneficiaries_for(membership).select_related("organisation", "counsellor"),
-        public_id=public_id)
+    beneficiary = beneficiary_for(request.membership, public_id)
     data = beneficiary_data_export(beneficiary=beneficiary, performed_by=request.user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="donnees-{beneficiary.public_id}.json"'
@@ -500,10 +500,10 @@ def beneficiary_data_download(request, org_slug, public_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@membership_required("handle_privacy_requests")
 def beneficiary_erase_view(request, org_slug, public_id):
     """Erase a person (right to erasure), keeping their anonymous answers if chosen; directors."""
-    membership = get_membership(request.user, org_slug, Role.DIRECTOR)
-    beneficiary = get_object_or_404(beneficiaries_for(membership), public_id=public_id)
+    beneficiary = beneficiary_for(request.membership, public_id)
     form = ErasureForm(request.POST or None, code=beneficiary.code)
     if request.method == "POST" and form.is_valid():
         beneficiary_erase(beneficiary=beneficiary, performed_by=request.user,

@@ -1,31 +1,31 @@
 """The one door to the data: every view, command and export gets its objects here.
 
-Views never filter by organisation themselves. They ask for the user's membership in an
-organisation with the roles the page allows (404 otherwise, so that another
-organisation's objects are indistinguishable from objects that do not exist), then for
-the querysets that membership may see.
+Views never filter by organisation themselves. ``@membership_required(capability)`` gives
+them the user's membership in the organisation of the URL, with a role that has the
+capability (organisations/permissions.py; 404 otherwise, so that another organisation's
+objects are indistinguishable from objects that do not exist); they then ask for the
+objects (``beneficiary_for``, ``questionnaire_for``) or querysets that membership may see.
 """
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Membership, Organisation
+from organisations.permissions import capability_check, roles_with
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from beneficiaries.models import Beneficiary
     from questionnaires.models import Questionnaire, Response
-
-# Roles that work with individual people; the board only ever sees aggregates.
-PEOPLE_ROLES = (Role.COUNSELLOR, Role.DIRECTOR)
-
 
 def memberships_for(user: AbstractBaseUser) -> QuerySet[Membership]:
     """The memberships of an authenticated user, with their organisations."""
@@ -34,24 +34,52 @@ def memberships_for(user: AbstractBaseUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
-def get_membership(user: AbstractBaseUser, org_slug: str, *roles: str) -> Membership:
-    """The user's membership in that organisation with one of ``roles``, else 404."""
+def get_membership(user: AbstractBaseUser, org_slug: str,
+                   capability: str | None = None) -> Membership:
+    """The user's membership in that organisation, with ``capability`` if given, else 404."""
     memberships = memberships_for(user).filter(organisation__slug=org_slug)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
+    if capability is not None:
+        memberships = memberships.filter(role__in=roles_with(capability))
     membership = memberships.first()
     if membership is None:
         raise Http404
     return membership
 
 
+def membership_required(capability: str):
+    """Decorate a view under /o/<org_slug>/: ``request.membership`` has ``capability``, else 404.
+
+    Goes below ``login_required`` (or ``login_required_keeping_form``), so that a visitor
+    who is not logged in is sent to the login page rather than told the page does not exist.
+    """
+    capability_check(capability)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, org_slug, *args, **kwargs):
+            request.membership = get_membership(request.user, org_slug, capability)
+            return view(request, org_slug, *args, **kwargs)
+
+        wrapper.capability = capability
+        return wrapper
+
+    return decorator
+
+
 def beneficiaries_for(membership: Membership) -> QuerySet[Beneficiary]:
-    """Counsellors and directors: the organisation's people; other roles: none."""
+    """The organisation's people for the roles that see people; other roles: none."""
     from beneficiaries.models import Beneficiary
 
-    if membership.role not in PEOPLE_ROLES:
+    if not membership.can.see_people:
         return Beneficiary.objects.none()
     return Beneficiary.objects.filter(organisation_id=membership.organisation_id)
+
+
+def beneficiary_for(membership: Membership, public_id) -> Beneficiary:
+    """One of the people the membership sees, with their counsellor; 404 for anything else."""
+    return get_object_or_404(
+        beneficiaries_for(membership).select_related("organisation", "counsellor"),
+        public_id=public_id)
 
 
 def questionnaires_for(membership: Membership) -> QuerySet[Questionnaire]:
@@ -61,11 +89,20 @@ def questionnaires_for(membership: Membership) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.filter(organisation_id=membership.organisation_id)
 
 
+def questionnaire_for(membership: Membership, public_id, *,
+                      published: bool = False) -> Questionnaire:
+    """One of the organisation's questionnaires (only a published one if asked), else 404."""
+    questionnaires = questionnaires_for(membership)
+    if published:
+        questionnaires = questionnaires.filter(status=questionnaires.model.Status.PUBLISHED)
+    return get_object_or_404(questionnaires, public_id=public_id)
+
+
 def responses_for(membership: Membership) -> QuerySet[Response]:
-    """Individual responses, for the roles that work with people."""
+    """Individual responses, for the roles that see people."""
     from questionnaires.models import Response
 
-    if membership.role not in PEOPLE_ROLES:
+    if not membership.can.see_people:
         return Response.objects.none()
     return Response.objects.filter(beneficiary__organisation_id=membership.organisation_id)
 
@@ -99,15 +136,15 @@ def questionnaire_for_command(organisation: Organisation, code: str) -> Question
 
 
 def counsellors_for(membership: Membership) -> QuerySet[AbstractBaseUser]:
-    """The organisation's counsellors, for directors (e.g. to cut a report); others: none."""
+    """The organisation's members with a caseload, to cut a detailed report by; others: none."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    if membership.role != Role.DIRECTOR:
+    if not membership.can.see_detailed_reports:
         return users.none()
     return users.filter(
         memberships__organisation_id=membership.organisation_id,
-        memberships__role=Role.COUNSELLOR,
+        memberships__role__in=roles_with("has_caseload"),
     ).order_by("last_name", "first_name", "username")
 
 

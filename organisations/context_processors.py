@@ -7,6 +7,9 @@ def current_membership(request):
     slug = match.kwargs.get("org_slug") if match else None
     if not slug or not request.user.is_authenticated:
         return {}
-    # The view has checked the role already; this only decides which links to show.
-    membership = memberships_for(request.user).filter(organisation__slug=slug).first()
+    # Set by @membership_required (organisations/access.py): no second query. Otherwise
+    # (an error page) only the links to show depend on it.
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        membership = memberships_for(request.user).filter(organisation__slug=slug).first()
     return {"current_membership": membership}

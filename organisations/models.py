@@ -74,6 +74,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
+    @property
+    def can(self):
+        """What this membership may do, e.g. ``membership.can.see_people`` (permissions.py)."""
+        from organisations.permissions import capabilities_of
+
+        return capabilities_of(self.role)
+
 
 class KeptForm(models.Model):
     """A form sent after its session ended, kept for the user who opened it (organisations/kept.py).

@@ -3,23 +3,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from organisations.access import memberships_for
 from organisations.kept import form_keep
-from organisations.models import Role
-
-# Where each role works, first its landing page: (URL name, label).
-ROLE_PLACES = {
-    Role.COUNSELLOR: [("beneficiaries:worklist", _("Waves to enter")),
-                      ("beneficiaries:list", _("People followed"))],
-    Role.DIRECTOR: [("reports:index", _("Impact dashboards")),
-                    ("beneficiaries:list", _("People followed")),
-                    ("questionnaires:list", _("Questionnaires and data"))],
-    Role.BOARD: [("reports:index", _("Impact dashboards")),
-                 ("questionnaires:list", _("Aggregate tables"))],
-    Role.MANAGER: [("questionnaires:list", _("Questionnaires and data"))],
-}
+from organisations.permissions import places_of
 
 
 @login_required
@@ -30,7 +17,7 @@ def home(request):
     for membership in memberships:
         membership.places = [
             (reverse(name, kwargs={"org_slug": membership.organisation.slug}), label)
-            for name, label in ROLE_PLACES[membership.role]
+            for name, label in places_of(membership.role)
         ]
     if len(memberships) == 1 and not request.user.is_staff:
         return redirect(memberships[0].places[0][0])

@@ -16,16 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import get_membership, questionnaires_for
+from organisations.access import membership_required, questionnaire_for, questionnaires_for
 from organisations.kept import form_take, login_required_keeping_form
-from organisations.models import Role
 from questionnaires import builder, exports
 from questionnaires.definitions import (
     DefinitionInvalid,
@@ -58,14 +57,8 @@ from questionnaires.models import Answer, Choice, Item, Response
 from questionnaires.services import MeaningConfirmationNeeded
 
 logger = logging.getLogger(__name__)
-DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)
-AGGREGATE_ROLES = (Role.MANAGER, Role.DIRECTOR, Role.BOARD)
 PENDING_KEY = "questionnaires_pending_uploads"
 PROBLEMS_SHOWN = 300
-
-
-def _questionnaire(membership, public_id):
-    return get_object_or_404(questionnaires_for(membership), public_id=public_id)
 
 
 def _meaning_confirmed(request) -> bool:
@@ -94,8 +87,9 @@ def _download(content, *, questionnaire, kind: str, extension: str, content_type
 
 
 @login_required
+@membership_required("see_aggregates")
 def questionnaire_list(request, org_slug):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
+    membership = request.membership
     responses = (Response.objects.filter(questionnaire=OuterRef("pk")).order_by()
                  .values("questionnaire").annotate(n=Count("id")).values("n"))
     items = (Item.objects.filter(questionnaire=OuterRef("pk")).order_by()
@@ -104,13 +98,14 @@ def questionnaire_list(request, org_slug):
         response_count=Subquery(responses), item_count=Subquery(items))
     return render(request, "questionnaires/list.html", {
         "membership": membership, "questionnaires": questionnaires,
-        "can_manage": membership.role in DATA_ROLES,
+        "can_manage": membership.can.manage_data,
     })
 
 
 @login_required
+@membership_required("manage_data")
 def questionnaire_create(request, org_slug):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    membership = request.membership
     taken = set(questionnaires_for(membership).values_list("code", flat=True))
     form = QuestionnaireCreateForm(request.POST or None, taken_codes=taken)
     if request.method == "POST" and form.is_valid():
@@ -127,8 +122,9 @@ def questionnaire_create(request, org_slug):
 
 
 @login_required
+@membership_required("manage_data")
 def definition_import(request, org_slug):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+    membership = request.membership
     form = DefinitionUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     meaning_changes: list[str] = []
@@ -156,9 +152,9 @@ def definition_import(request, org_slug):
 
 
 @login_required
+@membership_required("manage_data")
 def definition_download(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     data = definition_dump(builder.definition_of(questionnaire))
     content = json.dumps(data, ensure_ascii=False, indent=2).encode() + b"\n"
     return _download(content, questionnaire=questionnaire, kind="definition", extension="json",
@@ -169,9 +165,9 @@ def definition_download(request, org_slug, public_id):
 
 
 @login_required
+@membership_required("manage_data")
 def questionnaire_builder(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
     answered_items = set(
         Item.objects.filter(questionnaire=questionnaire)
@@ -278,9 +274,9 @@ def _general_forms(data, definition):
 
 
 @login_required
+@membership_required("manage_data")
 def questionnaire_general(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
     title_form, formset = _general_forms(request.POST or None, definition)
     part = ("general", None)
@@ -316,9 +312,9 @@ def _scale_forms(data, definition, key):
 
 
 @login_required
+@membership_required("manage_data")
 def scale_edit(request, org_slug, public_id, key=None):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
     if key is not None and key not in definition.scales:
         raise Http404
@@ -348,9 +344,9 @@ def scale_edit(request, org_slug, public_id, key=None):
 
 @login_required
 @require_POST
+@membership_required("manage_data")
 def scale_delete(request, org_slug, public_id, key):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     try:
         builder.definition_apply(
             questionnaire=questionnaire,
@@ -370,9 +366,9 @@ def _item_form(data, definition, code, dimension=""):
 
 
 @login_required
+@membership_required("manage_data")
 def item_edit(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
     code = request.GET.get("code")
     if code is not None and not any(i.code == code for i in definition.items):
@@ -404,9 +400,9 @@ def item_edit(request, org_slug, public_id):
 
 @login_required
 @require_POST
+@membership_required("manage_data")
 def item_delete(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     code = request.POST.get("code", "")
     try:
         builder.definition_apply(
@@ -420,9 +416,9 @@ def item_delete(request, org_slug, public_id):
 
 
 @login_required
+@membership_required("manage_data")
 def questionnaire_history(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return render(request, "questionnaires/history.html", {
         "questionnaire": questionnaire,
         "entries": definition_history(questionnaire=questionnaire),
@@ -435,9 +431,9 @@ def _step(request) -> int:
 
 @login_required
 @require_POST
+@membership_required("manage_data")
 def item_move(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     code, step = request.POST.get("code", ""), _step(request)
     try:
         builder.definition_apply(
@@ -450,9 +446,9 @@ def item_move(request, org_slug, public_id):
 
 @login_required
 @require_POST
+@membership_required("manage_data")
 def dimension_move(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     dimension, step = request.POST.get("dimension", ""), _step(request)
     try:
         builder.definition_apply(
@@ -470,18 +466,18 @@ def _builder_url(org_slug, public_id) -> str:
 
 @login_required
 @require_POST
+@membership_required("manage_data")
 def questionnaire_publish(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     builder.questionnaire_publish(questionnaire=questionnaire)
     messages.success(request, _("The questionnaire is published: counsellors can use it."))
     return redirect("questionnaires:builder", org_slug, public_id)
 
 
 @login_required
+@membership_required("manage_data")
 def questionnaire_preview(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
     return render(request, "questionnaires/preview.html", {
         "questionnaire": questionnaire, "definition": definition,
@@ -508,9 +504,10 @@ def _upload_page(request, questionnaire, form, problems) -> HttpResponse:
 
 
 @login_required
+@membership_required("manage_data")
 def responses_upload(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    membership = request.membership
+    questionnaire = questionnaire_for(membership, public_id)
     form = ResponsesUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -571,9 +568,9 @@ def _ticket_entry(request, token: str) -> dict | None:
 
 @login_required_keeping_form
 @require_http_methods(["GET", "POST"])
+@membership_required("manage_data")
 def responses_upload_confirm(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     if request.method == "GET":
         # Back from the login page: the confirmation sent when the session had ended.
         kept = form_take(user=request.user, path=request.path)
@@ -624,28 +621,29 @@ def _ticket_entry_of(kept: dict, user) -> dict | None:
 
 
 @login_required
+@membership_required("see_aggregates")
 def questionnaire_exports(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    membership = request.membership
+    questionnaire = questionnaire_for(membership, public_id)
     return render(request, "questionnaires/exports.html", {
-        "questionnaire": questionnaire, "can_export_rows": membership.role in DATA_ROLES,
+        "questionnaire": questionnaire, "can_export_rows": membership.can.manage_data,
         "minimum": exports.AGGREGATE_MIN_COUNT,
     })
 
 
 @login_required
+@membership_required("manage_data")
 def export_wide_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.wide_csv_lines(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="reponses", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
 @login_required
+@membership_required("manage_data")
 def export_long_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.long_csv_lines(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="reponses-long", extension="csv",
                      content_type="text/csv; charset=utf-8")
@@ -655,36 +653,36 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@membership_required("manage_data")
 def export_xlsx(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.xlsx_build(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="reponses", extension="xlsx",
                      content_type=XLSX)
 
 
 @login_required
+@membership_required("manage_data")
 def export_sav(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.sav_build(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="reponses", extension="sav",
                      content_type="application/x-spss-sav")
 
 
 @login_required
+@membership_required("see_aggregates")
 def export_aggregate_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="agregats", extension="csv",
                      content_type="text/csv; charset=utf-8")
 
 
 @login_required
+@membership_required("see_aggregates")
 def export_aggregate_xlsx(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
+    questionnaire = questionnaire_for(request.membership, public_id)
     return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
                      questionnaire=questionnaire, kind="agregats", extension="xlsx",
                      content_type=XLSX)

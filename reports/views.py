@@ -7,18 +7,19 @@ import dataclasses
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, IntegerField, Value
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from analysis.report import comparison_pairs
 from organisations.access import (
     counsellors_for,
-    get_membership,
+    membership_required,
     programmes_for,
+    questionnaire_for,
     questionnaires_for,
 )
-from organisations.models import Membership, Role
+from organisations.models import Membership
 from questionnaires.models import Questionnaire
 from questionnaires.selectors import AUDIENCE_BOARD, board_cuts
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
@@ -26,18 +27,18 @@ from reports.forms import ReportFilterForm
 from reports.pdf import report_pdf
 from reports.presentation import filters_text, period_text
 
-REPORT_ROLES = (Role.DIRECTOR, Role.BOARD)
-
 
 @login_required
+@membership_required("see_reports")
 def index(request, org_slug):
     """The organisation's questionnaires, each with its dashboard: where directors and the
     board start."""
-    membership = get_membership(request.user, org_slug, *REPORT_ROLES)
+    membership = request.membership
     # Not for the board: a raw total beside its report would give hidden counts back
     # (the total minus the waves shown); its dashboard says how many answered.
-    respondents = (Value(None, output_field=IntegerField()) if membership.role == Role.BOARD
-                   else Count("responses__beneficiary", distinct=True))
+    respondents = (Count("responses__beneficiary", distinct=True)
+                   if membership.can.see_detailed_reports
+                   else Value(None, output_field=IntegerField()))
     questionnaires = questionnaires_for(membership).annotate(
         respondents=respondents).order_by("title")
     return render(request, "reports/index.html", {
@@ -45,20 +46,22 @@ def index(request, org_slug):
 
 
 @login_required
+@membership_required("see_reports")
 def dashboard(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *REPORT_ROLES)
-    questionnaire = get_object_or_404(questionnaires_for(membership), public_id=public_id)
+    membership = request.membership
+    questionnaire = questionnaire_for(membership, public_id)
     return render(request, "reports/dashboard.html",
                   _report_context(request, membership, questionnaire))
 
 
 @login_required
+@membership_required("see_reports")
 def pdf(request, org_slug, public_id):
     """The board's report as a PDF, for the same filters as the dashboard it was asked from.
 
     A PDF leaves the organisation: whoever prints it, no count below 5 is in it."""
-    membership = get_membership(request.user, org_slug, *REPORT_ROLES)
-    questionnaire = get_object_or_404(questionnaires_for(membership), public_id=public_id)
+    membership = request.membership
+    questionnaire = questionnaire_for(membership, public_id)
     context = _report_context(request, membership, questionnaire, audience=AUDIENCE_BOARD)
     content = report_pdf_cached(
         key=context["view_key"],
@@ -80,9 +83,9 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
     The board chooses among fixed cuts and sees the board's report (no count below 5);
     directors keep free filters and every count, except in what they print (``audience``).
     """
-    board = membership.role == Role.BOARD
+    board = not membership.can.see_detailed_reports
     counsellors = None
-    if membership.role == Role.DIRECTOR:
+    if not board:
         counsellors = [(u.username, u.get_full_name() or u.username, u.pk)
                        for u in counsellors_for(membership)]
     waves = list(questionnaire.waves.order_by("number").values_list("number", "label"))

@@ -30,9 +30,9 @@ def test_an_outsider_gets_404_in_another_organisation(outsider, organisation):
         get_membership(outsider.user, organisation.slug)
 
 
-def test_a_member_without_the_required_role_gets_404(board_member):
+def test_a_member_without_the_required_capability_gets_404(board_member):
     with pytest.raises(Http404):
-        get_membership(board_member.user, board_member.organisation.slug, "counsellor", "director")
+        get_membership(board_member.user, board_member.organisation.slug, "see_people")
 
 
 def test_an_anonymous_user_gets_404(organisation):

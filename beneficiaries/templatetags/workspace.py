@@ -9,7 +9,7 @@ from beneficiaries.selectors import (
     people_in_scope,
     published_questionnaires,
 )
-from organisations.access import PEOPLE_ROLES, questionnaires_for
+from organisations.access import questionnaires_for
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def workspace_due_count(context, membership) -> int | None:
     known = context.get("workspace_due_count")
     if known is not None:
         return known
-    if membership is None or membership.role not in PEOPLE_ROLES:
+    if membership is None or not membership.can.see_people:
         return None
     questionnaires = context.get("published_questionnaires")
     if questionnaires is None:
