@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from beneficiaries.due import WaveStatus
 from beneficiaries.models import Beneficiary
-from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
+from beneficiaries.people import SCOPE_ALL, SCOPE_MINE
 from beneficiaries.services import record_state_unsign
 from questionnaires.models import Item
 from questionnaires.responses import state_unsign

@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries.charts import dimension_chart_svg
+from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_states_for
+from beneficiaries.entry import entry_items, items_by_dimension, response_saved
 from beneficiaries.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
@@ -30,33 +32,22 @@ from beneficiaries.forms import (
     WorklistFilterForm,
     item_field_name,
 )
+from beneficiaries.history import person_history
 from beneficiaries.models import Beneficiary
+from beneficiaries.paths import person_paths
+from beneficiaries.people import (
+    PAGE_SIZE,
+    SCOPE_ALL,
+    beneficiaries_filter,
+    programmes_of,
+    published_questionnaires,
+)
 from beneficiaries.privacy import (
     beneficiaries_past_retention,
     beneficiary_data_export,
     beneficiary_erase,
 )
-from beneficiaries.selectors import (
-    OVERDUE_AFTER_DAYS,
-    PAGE_SIZE,
-    SCOPE_ALL,
-    WaveStatus,
-    beneficiaries_filter,
-    counsellors_of,
-    default_scope,
-    entry_items,
-    items_by_dimension,
-    people_in_scope,
-    person_history,
-    person_paths,
-    programmes_of,
-    published_questionnaires,
-    response_saved,
-    situations_due,
-    wave_states_for,
-    work_items,
-    work_items_page,
-)
+from beneficiaries.scope import counsellors_of, default_scope, people_in_scope
 from beneficiaries.services import (
     RecordEditConflict,
     SituationChangedMeanwhile,
@@ -68,6 +59,7 @@ from beneficiaries.services import (
     record_state_sign,
     situation_due_on,
 )
+from beneficiaries.worklist import situations_due, work_items, work_items_page
 from organisations.access import (
     PEOPLE_ROLES,
     beneficiaries_for,
