@@ -1,6 +1,6 @@
 """The people file of formats.md §2b: one row per person, without names, in and out.
 
-Reading and the problems' wording are the responses import's (questionnaires.importing):
+Reading and the problems' wording are the responses import's (questionnaires.tables):
 the same encodings, delimiters, dates and "line, column: message" list. Checking turns a
 table into a ``PeoplePlan`` or lists every problem; writing applies a plan in one
 transaction, with the audit trail simple-history would have written.
@@ -27,8 +27,8 @@ from beneficiaries.services import situation_due_on
 from organisations.access import PEOPLE_ROLES
 from organisations.models import Organisation
 from questionnaires.audit import history_bulk_record
-from questionnaires.importing import (
-    CODE_MAX_LENGTH,
+from questionnaires.imports import CODE_MAX_LENGTH
+from questionnaires.tables import (
     ImportRefused,
     Problem,
     Table,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, PrivacyAction
 from organisations.models import KeptForm, Organisation
-from questionnaires.importing import pending_uploads_purge
 from questionnaires.models import Answer, Response
+from questionnaires.uploads import pending_uploads_purge
 
 ANONYMOUS_PREFIX = "ANON-"
 ERASED = "—"  # what the admin log shows of an object erased with its person

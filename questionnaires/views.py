@@ -45,17 +45,11 @@ from questionnaires.forms import (
     WaveFormSet,
 )
 from questionnaires.history import definition_history
-from questionnaires.importing import (
-    ImportRefused,
-    pending_upload_discard,
-    pending_upload_save,
-    pending_upload_take,
-    responses_check,
-    responses_import,
-    table_read_upload,
-)
+from questionnaires.imports import responses_check, responses_import
 from questionnaires.models import Answer, Choice, Item, Response
 from questionnaires.services import MeaningConfirmationNeeded
+from questionnaires.tables import ImportRefused, table_read_upload
+from questionnaires.uploads import pending_upload_discard, pending_upload_save, pending_upload_take
 
 logger = logging.getLogger(__name__)
 DATA_ROLES = (Role.MANAGER, Role.DIRECTOR)

@@ -154,7 +154,8 @@ def test_each_write_adds_one_to_the_version_and_an_unchanged_save_none(
 
 
 def test_an_update_import_makes_an_open_page_stale(saved, person, published, counsellor):
-    from questionnaires.importing import responses_import, table_read_csv
+    from questionnaires.imports import responses_import
+    from questionnaires.tables import table_read_csv
 
     url = entry_url(person, published)
     client = signed_in(counsellor)

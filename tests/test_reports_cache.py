@@ -6,10 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from questionnaires.importing import responses_import, table_read_csv
+from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Choice, Response
 from questionnaires.seeding import demo_seed
 from questionnaires.selectors import ReportFilters
+from questionnaires.tables import table_read_csv
 from reports.cache import report_cached, report_version, report_version_bump
 from reports.signals import PendingBumps
 from tests.factories import BeneficiaryFactory, ResponseFactory

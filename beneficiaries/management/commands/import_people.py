@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.people_file import people_import
 from organisations.access import organisation_for_command
-from questionnaires.importing import ImportRefused, table_read_csv
+from questionnaires.tables import ImportRefused, table_read_csv
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.importing import responses_export_csv
+from questionnaires.exports import responses_export_csv
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.importing import ImportRefused, responses_import, table_read_csv
+from questionnaires.imports import responses_import
+from questionnaires.tables import ImportRefused, table_read_csv
 
 
 class Command(BaseCommand):
