@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -627,58 +629,38 @@ def questionnaire_exports(request, org_slug, public_id):
     })
 
 
-@login_required
-def export_wide_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.wide_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="csv",
-                     content_type="text/csv; charset=utf-8")
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download of the exports page: who may have it, how it is built, how it is named."""
+
+    build: Callable  # an exports.* function of the questionnaire: bytes or lines of text
+    kind: str  # the file is <questionnaire>-<kind>-<date>.<extension>, its URL <kind>.<extension>
+    extension: str
+    content_type: str
+    roles: tuple[str, ...]
 
 
-@login_required
-def export_long_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.long_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses-long", extension="csv",
-                     content_type="text/csv; charset=utf-8")
-
-
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# By URL name. Rows (even pseudonymous) are for the data roles; aggregates for every role.
+EXPORT_FORMATS = {
+    "export_csv": ExportFormat(exports.wide_csv_lines, "reponses", "csv", CSV, DATA_ROLES),
+    "export_long": ExportFormat(exports.long_csv_lines, "reponses-long", "csv", CSV,
+                                DATA_ROLES),
+    "export_xlsx": ExportFormat(exports.xlsx_build, "reponses", "xlsx", XLSX, DATA_ROLES),
+    "export_sav": ExportFormat(exports.sav_build, "reponses", "sav", "application/x-spss-sav",
+                               DATA_ROLES),
+    "export_aggregate_csv": ExportFormat(exports.aggregate_csv_lines, "agregats", "csv", CSV,
+                                         AGGREGATE_ROLES),
+    "export_aggregate_xlsx": ExportFormat(exports.aggregate_xlsx_build, "agregats", "xlsx",
+                                          XLSX, AGGREGATE_ROLES),
+}
 
 
 @login_required
-def export_xlsx(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
+def questionnaire_export(request, org_slug, public_id, export):
+    form = EXPORT_FORMATS[export]
+    membership = get_membership(request.user, org_slug, *form.roles)
     questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="xlsx",
-                     content_type=XLSX)
-
-
-@login_required
-def export_sav(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *DATA_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.sav_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="sav",
-                     content_type="application/x-spss-sav")
-
-
-@login_required
-def export_aggregate_csv(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="agregats", extension="csv",
-                     content_type="text/csv; charset=utf-8")
-
-
-@login_required
-def export_aggregate_xlsx(request, org_slug, public_id):
-    membership = get_membership(request.user, org_slug, *AGGREGATE_ROLES)
-    questionnaire = _questionnaire(membership, public_id)
-    return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="agregats", extension="xlsx",
-                     content_type=XLSX)
+    return _download(form.build(questionnaire=questionnaire), questionnaire=questionnaire,
+                     kind=form.kind, extension=form.extension, content_type=form.content_type)
