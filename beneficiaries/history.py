@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
+from organisations.users import user_display_name
 from questionnaires.models import Answer, Choice, Item, Response, Wave
 
 
@@ -31,7 +32,7 @@ TRACKED_FIELDS = ("code", "first_name", "last_name", "counsellor", "entry_date",
 def _user_label(user) -> str:
     if user is None:
         return _("the system (import or administration)")
-    return user.get_full_name() or user.get_username()
+    return user_display_name(user)
 
 
 def person_history(*, beneficiary: Beneficiary, limit: int = 200) -> list[HistoryEntry]:

@@ -69,6 +69,7 @@ from organisations.access import (
 )
 from organisations.kept import form_take, login_required_keeping_form
 from organisations.models import Role
+from organisations.users import user_display_name
 from questionnaires.models import Questionnaire
 from questionnaires.responses import (
     DATE_KEY,
@@ -252,7 +253,7 @@ def _record_conflict(form, refusal) -> dict:
 
     who = refusal.changed_by
     return {
-        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "who": user_display_name(who) if who else _("an import"),
         "rows": [{"name": d.name, "label": form.fields[d.name].label,
                   "theirs": shown(d.name, d.theirs), "mine": shown(d.name, d.mine)}
                  for d in refusal.conflicts],
@@ -448,7 +449,7 @@ def _entry_conflict_context(result, items) -> dict | None:
     who = conflict.changed_by
     return {
         "meanwhile": result.outcome == Outcome.SAVED_MEANWHILE,
-        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "who": user_display_name(who) if who else _("an import"),
         "rows": [row(diff) for diff in conflict.conflicts],
         "theirs_only": [row(diff) for diff in conflict.theirs_only],
     }

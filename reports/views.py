@@ -19,6 +19,7 @@ from organisations.access import (
     questionnaires_for,
 )
 from organisations.models import Membership, Role
+from organisations.users import user_display_name
 from questionnaires.models import Questionnaire
 from questionnaires.selectors import AUDIENCE_BOARD, board_cuts
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
@@ -83,7 +84,7 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
     board = membership.role == Role.BOARD
     counsellors = None
     if membership.role == Role.DIRECTOR:
-        counsellors = [(u.username, u.get_full_name() or u.username, u.pk)
+        counsellors = [(u.username, user_display_name(u), u.pk)
                        for u in counsellors_for(membership)]
     waves = list(questionnaire.waves.order_by("number").values_list("number", "label"))
     comparisons = [(f"{waves[a][0]}-{waves[b][0]}", f"{waves[a][1]} → {waves[b][1]}")

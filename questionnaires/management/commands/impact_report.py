@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from analysis.disclosure import BoardCut, board_cut_parse
 from organisations.access import organisation_for_command, questionnaire_for_command
 from organisations.files import output_open
+from organisations.users import user_display_name
 from questionnaires.selectors import (
     AUDIENCE_BOARD,
     AUDIENCE_OPERATOR,
@@ -90,7 +91,7 @@ class Command(BaseCommand):
 
             counsellor_name = None
             if counsellor is not None:
-                counsellor_name = counsellor.get_full_name() or counsellor.username
+                counsellor_name = user_display_name(counsellor)
             content = questionnaire_report_pdf(questionnaire=questionnaire, report=report,
                                                filters=filters, counsellor_name=counsellor_name)
             self._write(Path(output), content)
