@@ -59,3 +59,12 @@ def test_a_person_page_draws_dimension_names_with_dollars(client, director, host
                                   args=[director.organisation.slug, person.public_id]))
     assert response.status_code == 200
     assert "10$ / h^$2" in response.content.decode()
+
+
+def test_markup_in_a_chart_label_or_title_is_escaped_by_the_chart_itself():
+    svg = charts.funnel_chart([charts.FunnelStep("<script>alert(1)</script>", 3, 100.0)],
+                              chart_id="c", title="<b>title</b>", description="<i>d</i>",
+                              count_label="<img src=x>")
+    assert [tag for tag in ("<script", "<b>", "<img") if tag in svg] == []
+    assert "&lt;script&gt;" in svg
+    assert "&lt;b&gt;title" in svg
