@@ -1,7 +1,6 @@
 """Chart text is data: a "$" in an item or a dimension never becomes mathtext (no 500)."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from questionnaires.models import Item
@@ -12,11 +11,7 @@ from reports import charts
 HOSTILE = "Coût horaire 10$ / h^$2"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from questionnaires.imports import responses_import
-from questionnaires.models import Questionnaire, Response
+from questionnaires.models import Response
 from questionnaires.seeding import demo_seed
 from questionnaires.selectors import ReportFilters
 from questionnaires.tables import table_read_csv
@@ -44,13 +44,6 @@ def redis_down():
     }}
     with override_settings(CACHES=caches):
         yield
-
-
-@pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
 
 
 @pytest.fixture

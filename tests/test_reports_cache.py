@@ -15,12 +15,7 @@ from reports.cache import report_cached, report_version, report_version_bump
 from reports.signals import PendingBumps
 from tests.factories import BeneficiaryFactory, ResponseFactory
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def setup_committed() -> None:
