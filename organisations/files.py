@@ -13,6 +13,15 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 
+def input_read(path: Path) -> bytes:
+    """The whole of a command's input file; a one-line ``CommandError`` (exit 2) if unreadable."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise CommandError(_("Cannot read %(file)s: %(error)s")
+                           % {"file": path, "error": error.strerror}, returncode=2) from None
+
+
 @contextmanager
 def output_open(path: Path, *, binary: bool = False) -> Iterator[IO]:
     """A stream that writes ``path`` atomically, for a command's ``--output FILE``.

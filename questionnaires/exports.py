@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from questionnaires.models import Answer, Choice, Questionnaire, Response
-from questionnaires.tables import FIXED_COLUMNS, FORMULA_STARTS, cell_neutralise, cell_restore
+from questionnaires.tables import (
+    FIXED_COLUMNS,
+    FORMULA_STARTS,
+    cell_neutralise,
+    cell_restore,
+    table_write_csv,
+)
 
 # Groups smaller than this are never shown to the board (statistical disclosure control).
 AGGREGATE_MIN_COUNT = 5
@@ -94,14 +100,8 @@ def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]
 
 
 def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase) -> int:
-    """Write the export to a text stream: ``;``, a BOM so that Excel reads UTF-8. Returns rows."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    count = -1
-    for row in responses_export_rows(questionnaire=questionnaire):
-        writer.writerow(row)
-        count += 1
-    return count
+    """Write the export to a text stream (``table_write_csv``). Returns the rows."""
+    return table_write_csv(responses_export_rows(questionnaire=questionnaire), stream)
 
 
 def wide_csv_lines(*, questionnaire: Questionnaire) -> Iterator[str]:

@@ -29,8 +29,8 @@ from questionnaires.tables import (
     ImportRefused,
     Problem,
     Table,
-    _date_parse,
     cell_restore,
+    date_parse,
 )
 from reports.cache import report_version_bump
 
@@ -151,7 +151,7 @@ def responses_check(*, questionnaire: Questionnaire, table: Table, update: bool)
                 % {"value": raw_wave, "waves": ", ".join(str(n) for n in waves)},
                 line=line, column=table.header[wave_at]))
         raw_date = cells[date_at].strip()
-        answered_on = _date_parse(raw_date)
+        answered_on = date_parse(raw_date)
         if answered_on is None:
             problems.append(Problem(
                 _("“%(value)s” is not a date (expected YYYY-MM-DD or DD/MM/YYYY).")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -61,6 +63,12 @@ class ImportRefused(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+    def command_error(self) -> CommandError:
+        """What a command prints when it refuses a file: the count, then every problem."""
+        return CommandError(
+            _("Nothing was imported: %(count)d problem(s) found.") % {"count": len(self.problems)}
+            + "\n" + "\n".join(str(problem) for problem in self.problems))
 
 
 @dataclass
@@ -130,7 +138,8 @@ def table_read_csv(data: bytes) -> Table:
     return Table(header=header, rows=rows)
 
 
-def _date_parse(value: str) -> dt.date | None:
+def date_parse(value: str) -> dt.date | None:
+    """A cell's date, ISO or day/month/year as typed in Belgium and France; None if neither."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(value, pattern).date()
@@ -138,6 +147,18 @@ def _date_parse(value: str) -> dt.date | None:
             continue
     return None
 
+
+
+def table_write_csv(rows: Iterable[list[str]], stream: io.TextIOBase) -> int:
+    """Write a header and rows to a text stream as the files are read back: ``;``, a BOM so
+    that Excel reads UTF-8, CRLF. Returns the number of rows after the header."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    count = -1
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
 
 # Spreadsheets uploaded in the browser (formats.md §2 also accepts .xlsx with the same columns).
 
