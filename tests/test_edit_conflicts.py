@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from questionnaires.definitions import definition_parse
@@ -20,7 +19,7 @@ from questionnaires.responses import (
 )
 from questionnaires.services import questionnaire_load
 from tests.factories import BeneficiaryFactory
-from tests.page_forms import form_values
+from tests.page_forms import form_values, opened, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +33,6 @@ def entry_url(person, questionnaire):
     return reverse("beneficiaries:entry", kwargs={
         "org_slug": person.organisation.slug, "public_id": person.public_id,
         "questionnaire_id": questionnaire.public_id, "number": 1})
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def opened(client, url) -> dict:
-    return form_values(client.get(url).content.decode())
 
 
 def answers_of(response) -> dict:
