@@ -97,7 +97,8 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
     if audience is not None:
         filters = dataclasses.replace(filters, audience=audience)
     cached = report_cached(questionnaire=questionnaire, filters=filters)
-    view_key = f"{cached.key}:view:{get_language()}:{form.comparison_key() or ''}"
+    # "view2": views cached before charts became SafeString would print their SVG as text.
+    view_key = f"{cached.key}:view2:{get_language()}:{form.comparison_key() or ''}"
     view = report_view_cached(key=view_key, cached=cached, questionnaire=questionnaire,
                               comparison_key=form.comparison_key())
     if view.comparison is not None:
