@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import PYTHON, ROOT, fresh_database
+from bench.common import PYTHON, ROOT, fresh_database, markdown_table
 
 DEFINITION = ROOT / "questionnaires" / "demo" / "demo.json"
 IMPORT_ROWS = 10_000
@@ -126,11 +126,7 @@ def table(rows: list[dict]) -> str:
     for row in rows:
         row["ratio"] = (row["load_s"] + row["build_s"]) / row["analyst_s"]
         row["ratio_wall"] = row["report_s"] / row["analyst_wall_s"]
-    lines = ["| " + " | ".join(title for _, title, _ in COLUMNS) + " |",
-             "|" + "---|" * len(COLUMNS)]
-    for row in rows:
-        lines.append("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in COLUMNS) + " |")
-    return "\n".join(lines)
+    return markdown_table(rows, COLUMNS)
 
 
 def main() -> None:

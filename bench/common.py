@@ -36,3 +36,12 @@ def command_run(args: list[str], env: dict) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def markdown_table(rows: list[dict], columns) -> str:
+    """Rows as a Markdown table; ``columns`` are (key, title, format) triples."""
+    lines = ["| " + " | ".join(title for _, title, _ in columns) + " |",
+             "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
+    return "\n".join(lines)

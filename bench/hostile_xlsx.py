@@ -92,7 +92,7 @@ def measure(path: str) -> dict:
     import django
 
     django.setup()
-    from questionnaires.importing import ImportRefused, table_read_upload
+    from questionnaires.tables import ImportRefused, table_read_upload
 
     data = Path(path).read_bytes()
     started = time.perf_counter()

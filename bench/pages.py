@@ -32,8 +32,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaries.selectors import (SCOPE_MINE, people_in_scope, published_questionnaires,
-                                     work_items)
+from beneficiaries.people import SCOPE_MINE, published_questionnaires
+from beneficiaries.scope import people_in_scope
+from beneficiaries.worklist import work_items
 from organisations.access import questionnaires_for
 from organisations.models import Membership
 from questionnaires.models import Questionnaire, Response

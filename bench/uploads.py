@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import fresh_database
+from bench.common import fresh_database, markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def workbook_from_csv(text: str) -> bytes:
 def every_answer_changed(table, questionnaire):
     """The same people and waves, another date, and every answer another choice (an empty
     cell answered, an answer emptied now and then): the most a replacing file can change."""
-    from questionnaires.importing import Table
+    from questionnaires.tables import Table
 
     codes = {item.code: [c.code for c in item.scale.choices.all()]
              for item in questionnaire.items.select_related("scale")}
@@ -82,8 +82,9 @@ def measure(rows: int, formats: list[str]) -> list[dict]:
     from bench.__main__ import DEFINITION, import_csv
     from organisations.models import Membership, Organisation, Role
     from questionnaires.definitions import definition_parse
-    from questionnaires.importing import responses_check, responses_import, table_read_upload
+    from questionnaires.imports import responses_check, responses_import
     from questionnaires.services import questionnaire_load
+    from questionnaires.tables import table_read_upload
     from tests.factories import UserFactory
 
     call_command("migrate", verbosity=0)
@@ -164,11 +165,7 @@ COLUMNS = [
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| " + " | ".join(title for _, title, _ in COLUMNS) + " |",
-             "|" + "---|" * len(COLUMNS)]
-    for row in rows:
-        lines.append("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in COLUMNS) + " |")
-    return "\n".join(lines)
+    return markdown_table(rows, COLUMNS)
 
 
 def main() -> None:

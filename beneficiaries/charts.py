@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 # (marker, face colour) per wave position: shapes differ, and so do fills.
@@ -22,8 +23,12 @@ WAVE_MARKERS = (("o", "white"), ("s", "#8a8a8a"), ("^", "black"), ("D", "white")
 def dimension_chart_svg(
     *, dimensions: Sequence[str], wave_labels: Sequence[str],
     scores: Sequence[Sequence[float | None]], score_range: tuple[float, float], chart_id: str,
-) -> str:
-    """The SVG markup (no XML prologue) of the person's dimension scores over the waves."""
+) -> SafeString:
+    """The SVG markup (no XML prologue) of the person's dimension scores over the waves.
+
+    Marked safe here, once, so that the template needs no ``|safe``: matplotlib's SVG writer
+    escapes every text it draws (dimension names and wave labels are data).
+    """
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -75,6 +80,6 @@ def dimension_chart_svg(
     svg = stream.getvalue()
     svg = svg[svg.index("<svg"):]
     # Scale with its container instead of a fixed size in points.
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  r'<svg\1 class="dimension-chart" focusable="false" aria-hidden="true"',
-                  svg, count=1)
+    return mark_safe(re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 class="dimension-chart" focusable="false" aria-hidden="true"', svg, count=1))

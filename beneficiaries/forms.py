@@ -11,9 +11,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from beneficiaries.due import WaveStatus
 from beneficiaries.models import Beneficiary
-from beneficiaries.selectors import SCOPE_ALL, SCOPE_MINE, WaveStatus
+from beneficiaries.people import SCOPE_ALL, SCOPE_MINE
 from beneficiaries.services import record_state_unsign
+from organisations.users import user_display_name
 from questionnaires.models import Item
 from questionnaires.responses import state_unsign
 
@@ -68,7 +70,7 @@ class BeneficiaryFilterForm(_FilterForm):
         self.fields["counsellor"].choices = [
             (SCOPE_MINE, _("My people")), (SCOPE_ALL, _("All of the organisation")),
             ("none", _("Nobody")),
-            *[(str(user.pk), user.get_full_name() or user.get_username()) for user in counsellors],
+            *[(str(user.pk), user_display_name(user)) for user in counsellors],
         ]
         self.fields["programme"].choices = [("", _("All programmes"))] + [
             (p, p) for p in programmes]
@@ -110,8 +112,7 @@ class BeneficiaryForm(forms.ModelForm):
         # The organisation's people, to check that the code is free there.
         self.people = people
         self.fields["counsellor"].queryset = counsellors
-        self.fields["counsellor"].label_from_instance = (
-            lambda user: user.get_full_name() or user.get_username())
+        self.fields["counsellor"].label_from_instance = user_display_name
         self.fields["code"].help_text = _(
             "Pseudonymous code, the only identifier used in exports and reports.")
 

@@ -1,6 +1,6 @@
 """The people file of formats.md §2b: one row per person, without names, in and out.
 
-Reading and the problems' wording are the responses import's (questionnaires.importing):
+Reading and the problems' wording are the responses import's (questionnaires.tables):
 the same encodings, delimiters, dates and "line, column: message" list. Checking turns a
 table into a ``PeoplePlan`` or lists every problem; writing applies a plan in one
 transaction, with the audit trail simple-history would have written.
@@ -8,7 +8,6 @@ transaction, with the audit trail simple-history would have written.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import Counter
@@ -27,14 +26,15 @@ from beneficiaries.services import situation_due_on
 from organisations.models import Organisation
 from organisations.permissions import roles_with
 from questionnaires.audit import history_bulk_record
-from questionnaires.importing import (
-    CODE_MAX_LENGTH,
+from questionnaires.imports import CODE_MAX_LENGTH
+from questionnaires.tables import (
     ImportRefused,
     Problem,
     Table,
-    _date_parse,
     cell_neutralise,
     cell_restore,
+    date_parse,
+    table_write_csv,
 )
 from reports.cache import report_version_bump
 
@@ -125,7 +125,7 @@ def _row_values(
             else:
                 values["programme"] = value
         elif column in DATE_COLUMNS:
-            date = _date_parse(value) if value else None
+            date = date_parse(value) if value else None
             if value and date is None:
                 refuse(column, _("“%(value)s” is not a date (expected YYYY-MM-DD or DD/MM/YYYY).")
                        % {"value": value})
@@ -290,11 +290,5 @@ def people_export_rows(*, organisation: Organisation) -> Iterator[list[str]]:
 
 
 def people_export_csv(*, organisation: Organisation, stream: io.TextIOBase) -> int:
-    """Write the people file to a text stream: ``;``, a BOM for Excel. Returns the rows."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    count = -1
-    for row in people_export_rows(organisation=organisation):
-        writer.writerow(row)
-        count += 1
-    return count
+    """Write the people file to a text stream (``table_write_csv``). Returns the rows."""
+    return table_write_csv(people_export_rows(organisation=organisation), stream)

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, PrivacyAction
 from organisations.models import KeptForm, Organisation
-from questionnaires.importing import pending_uploads_purge
+from organisations.users import user_display_name
 from questionnaires.models import Answer, Response
+from questionnaires.uploads import pending_uploads_purge
 
 ANONYMOUS_PREFIX = "ANON-"
 ERASED = "—"  # what the admin log shows of an object erased with its person
@@ -88,7 +89,7 @@ def beneficiary_data_export(
 
 
 def _full_name(user: AbstractBaseUser | None) -> str | None:
-    return (user.get_full_name() or user.get_username()) if user else None
+    return user_display_name(user) if user else None
 
 
 def _iso(value: dt.date | None) -> str | None:

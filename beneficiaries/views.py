@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries.charts import dimension_chart_svg
+from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_states_for
+from beneficiaries.entry import entry_items, items_by_dimension, response_saved
 from beneficiaries.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
@@ -30,33 +32,22 @@ from beneficiaries.forms import (
     WorklistFilterForm,
     item_field_name,
 )
+from beneficiaries.history import person_history
 from beneficiaries.models import Beneficiary
+from beneficiaries.paths import person_paths
+from beneficiaries.people import (
+    PAGE_SIZE,
+    SCOPE_ALL,
+    beneficiaries_filter,
+    programmes_of,
+    published_questionnaires,
+)
 from beneficiaries.privacy import (
     beneficiaries_past_retention,
     beneficiary_data_export,
     beneficiary_erase,
 )
-from beneficiaries.selectors import (
-    OVERDUE_AFTER_DAYS,
-    PAGE_SIZE,
-    SCOPE_ALL,
-    WaveStatus,
-    beneficiaries_filter,
-    counsellors_of,
-    default_scope,
-    entry_items,
-    items_by_dimension,
-    people_in_scope,
-    person_history,
-    person_paths,
-    programmes_of,
-    published_questionnaires,
-    response_saved,
-    situations_due,
-    wave_states_for,
-    work_items,
-    work_items_page,
-)
+from beneficiaries.scope import counsellors_of, default_scope, people_in_scope
 from beneficiaries.services import (
     RecordEditConflict,
     SituationChangedMeanwhile,
@@ -68,6 +59,7 @@ from beneficiaries.services import (
     record_state_sign,
     situation_due_on,
 )
+from beneficiaries.worklist import situations_due, work_items, work_items_page
 from organisations.access import (
     beneficiaries_for,
     beneficiary_for,
@@ -77,6 +69,7 @@ from organisations.access import (
     responses_for,
 )
 from organisations.kept import form_take, login_required_keeping_form
+from organisations.users import user_display_name
 from questionnaires.responses import (
     DATE_KEY,
     Outcome,
@@ -263,7 +256,7 @@ def _record_conflict(form, refusal) -> dict:
 
     who = refusal.changed_by
     return {
-        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "who": user_display_name(who) if who else _("an import"),
         "rows": [{"name": d.name, "label": form.fields[d.name].label,
                   "theirs": shown(d.name, d.theirs), "mine": shown(d.name, d.mine)}
                  for d in refusal.conflicts],
@@ -458,7 +451,7 @@ def _entry_conflict_context(result, items) -> dict | None:
     who = conflict.changed_by
     return {
         "meanwhile": result.outcome == Outcome.SAVED_MEANWHILE,
-        "who": (who.get_full_name() or who.get_username()) if who else _("an import"),
+        "who": user_display_name(who) if who else _("an import"),
         "rows": [row(diff) for diff in conflict.conflicts],
         "theirs_only": [row(diff) for diff in conflict.theirs_only],
     }

@@ -151,7 +151,7 @@ def counsellors_for(membership: Membership) -> QuerySet[AbstractBaseUser]:
 def programmes_for(membership: Membership) -> list[str]:
     """The programme labels used in the organisation (aggregate segments: every role)."""
     from beneficiaries.models import Beneficiary
-    from beneficiaries.selectors import programmes_of
+    from beneficiaries.people import programmes_of
 
     return programmes_of(
         people=Beneficiary.objects.filter(organisation_id=membership.organisation_id))

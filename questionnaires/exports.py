@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from questionnaires.importing import (
+from questionnaires.models import Answer, Choice, Questionnaire, Response
+from questionnaires.tables import (
+    FIXED_COLUMNS,
     FORMULA_STARTS,
     cell_neutralise,
     cell_restore,
-    responses_export_rows,
+    table_write_csv,
 )
-from questionnaires.models import Choice, Questionnaire
 
 # Groups smaller than this are never shown to the board (statistical disclosure control).
 AGGREGATE_MIN_COUNT = 5
@@ -66,6 +67,41 @@ def _number(score: float | None) -> str:
 
 
 # -- Wide CSV (formats.md §2) -------------------------------------------------------------
+
+
+def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]]:
+    """The wide table of formats.md §2, header first, rows by beneficiary code then wave."""
+    items = list(questionnaire.items.values_list("id", "code"))
+    column = {item_id: index for index, (item_id, _code) in enumerate(items)}
+    choice_codes = {
+        pk: cell_neutralise(code)
+        for pk, code in Choice.objects.filter(scale__questionnaire=questionnaire).values_list(
+            "id", "code")
+    }
+    yield [*FIXED_COLUMNS, *(cell_neutralise(code) for _id, code in items)]
+    responses = list(
+        Response.objects.filter(questionnaire=questionnaire)
+        .order_by("beneficiary__code", "wave__number")
+        .values_list("id", "beneficiary__code", "wave__number", "answered_on")
+    )
+    cells: dict[int, list[str]] = {}
+    for response_id, _code, _wave, _date in responses:
+        cells[response_id] = [""] * len(items)
+    answers = (
+        Answer.objects.filter(response__questionnaire=questionnaire)
+        .values_list("response_id", "item_id", "choice_id")
+        .iterator(chunk_size=20_000)
+    )
+    for response_id, item_id, choice_id in answers:
+        cells[response_id][column[item_id]] = choice_codes[choice_id]
+    for response_id, code, wave, answered_on in responses:
+        yield [cell_neutralise(code), str(wave), answered_on.isoformat(),
+               *cells.pop(response_id)]
+
+
+def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase) -> int:
+    """Write the export to a text stream (``table_write_csv``). Returns the rows."""
+    return table_write_csv(responses_export_rows(questionnaire=questionnaire), stream)
 
 
 def wide_csv_lines(*, questionnaire: Questionnaire) -> Iterator[str]:

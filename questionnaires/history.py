@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from organisations.users import user_display_name
 from questionnaires.models import Choice, Item, Questionnaire, Scale, Wave
 from questionnaires.services import MEANING_UNCHANGED_REASON
 
@@ -90,7 +91,7 @@ def definition_history(*, questionnaire: Questionnaire) -> list[HistoryEntry]:
             user = record.history_user
             entries.append(HistoryEntry(
                 date=record.history_date,
-                user=(user.get_full_name() or user.get_username()) if user else "",
+                user=user_display_name(user) if user else "",
                 kind=record.history_type, subject=_subject(model, record, scale_keys),
                 changes=changes,
                 meaning_confirmed=record.history_change_reason == MEANING_UNCHANGED_REASON,

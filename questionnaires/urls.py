@@ -29,11 +29,6 @@ urlpatterns = [
     path(Q + "reponses/importer/confirmer/", views.responses_upload_confirm,
          name="upload_confirm"),
     path(Q + "exports/", views.questionnaire_exports, name="exports"),
-    path(Q + "exports/reponses.csv", views.export_wide_csv, name="export_csv"),
-    path(Q + "exports/reponses-long.csv", views.export_long_csv, name="export_long"),
-    path(Q + "exports/reponses.xlsx", views.export_xlsx, name="export_xlsx"),
-    path(Q + "exports/reponses.sav", views.export_sav, name="export_sav"),
-    path(Q + "exports/agregats.csv", views.export_aggregate_csv, name="export_aggregate_csv"),
-    path(Q + "exports/agregats.xlsx", views.export_aggregate_xlsx,
-         name="export_aggregate_xlsx"),
+    *(path(Q + f"exports/{form.kind}.{form.extension}", views.EXPORT_VIEWS[name], name=name)
+      for name, form in views.EXPORT_FORMATS.items()),
 ]

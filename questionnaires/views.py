@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,17 +46,11 @@ from questionnaires.forms import (
     WaveFormSet,
 )
 from questionnaires.history import definition_history
-from questionnaires.importing import (
-    ImportRefused,
-    pending_upload_discard,
-    pending_upload_save,
-    pending_upload_take,
-    responses_check,
-    responses_import,
-    table_read_upload,
-)
+from questionnaires.imports import responses_check, responses_import
 from questionnaires.models import Answer, Choice, Item, Response
 from questionnaires.services import MeaningConfirmationNeeded
+from questionnaires.tables import ImportRefused, table_read_upload
+from questionnaires.uploads import pending_upload_discard, pending_upload_save, pending_upload_take
 
 logger = logging.getLogger(__name__)
 PENDING_KEY = "questionnaires_pending_uploads"
@@ -631,58 +627,47 @@ def questionnaire_exports(request, org_slug, public_id):
     })
 
 
-@login_required
-@membership_required("manage_data")
-def export_wide_csv(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.wide_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="csv",
-                     content_type="text/csv; charset=utf-8")
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download of the exports page: who may have it, how it is built, how it is named."""
+
+    build: Callable  # an exports.* function of the questionnaire: bytes or lines of text
+    kind: str  # the file is <questionnaire>-<kind>-<date>.<extension>, its URL <kind>.<extension>
+    extension: str
+    content_type: str
+    capability: str  # organisations/permissions.py
 
 
-@login_required
-@membership_required("manage_data")
-def export_long_csv(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.long_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses-long", extension="csv",
-                     content_type="text/csv; charset=utf-8")
-
-
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# By URL name. Rows (even pseudonymous) are for data managers; aggregates for every role
+# that sees them.
+EXPORT_FORMATS = {
+    "export_csv": ExportFormat(exports.wide_csv_lines, "reponses", "csv", CSV, "manage_data"),
+    "export_long": ExportFormat(exports.long_csv_lines, "reponses-long", "csv", CSV,
+                                "manage_data"),
+    "export_xlsx": ExportFormat(exports.xlsx_build, "reponses", "xlsx", XLSX, "manage_data"),
+    "export_sav": ExportFormat(exports.sav_build, "reponses", "sav", "application/x-spss-sav",
+                               "manage_data"),
+    "export_aggregate_csv": ExportFormat(exports.aggregate_csv_lines, "agregats", "csv", CSV,
+                                         "see_aggregates"),
+    "export_aggregate_xlsx": ExportFormat(exports.aggregate_xlsx_build, "agregats", "xlsx",
+                                          XLSX, "see_aggregates"),
+}
 
 
-@login_required
-@membership_required("manage_data")
-def export_xlsx(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="xlsx",
-                     content_type=XLSX)
+def _export_view(form: ExportFormat):
+    """The download view of one format: the table decides who may have it."""
+
+    @login_required
+    @membership_required(form.capability)
+    def questionnaire_export(request, org_slug, public_id):
+        questionnaire = questionnaire_for(request.membership, public_id)
+        return _download(form.build(questionnaire=questionnaire), questionnaire=questionnaire,
+                         kind=form.kind, extension=form.extension,
+                         content_type=form.content_type)
+
+    return questionnaire_export
 
 
-@login_required
-@membership_required("manage_data")
-def export_sav(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.sav_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="reponses", extension="sav",
-                     content_type="application/x-spss-sav")
-
-
-@login_required
-@membership_required("see_aggregates")
-def export_aggregate_csv(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.aggregate_csv_lines(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="agregats", extension="csv",
-                     content_type="text/csv; charset=utf-8")
-
-
-@login_required
-@membership_required("see_aggregates")
-def export_aggregate_xlsx(request, org_slug, public_id):
-    questionnaire = questionnaire_for(request.membership, public_id)
-    return _download(exports.aggregate_xlsx_build(questionnaire=questionnaire),
-                     questionnaire=questionnaire, kind="agregats", extension="xlsx",
-                     content_type=XLSX)
+EXPORT_VIEWS = {name: _export_view(form) for name, form in EXPORT_FORMATS.items()}

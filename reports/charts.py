@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 import matplotlib
+from django.utils.safestring import SafeString, mark_safe
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -82,8 +83,14 @@ def _percent_axis():
     return FuncFormatter(lambda value, _position: percent_format(abs(value), 0))
 
 
-def svg_from_figure(figure: Figure, *, chart_id: str, title: str, description: str) -> str:
-    """The figure as an <svg> element to inline, with its accessible title and description."""
+def svg_from_figure(figure: Figure, *, chart_id: str, title: str,
+                    description: str) -> SafeString:
+    """The figure as an <svg> element to inline, with its accessible title and description.
+
+    Marked safe here, once, so that templates never need ``|safe``: matplotlib's SVG writer
+    escapes every text it draws (item texts and dimension names are data), and the title
+    and description are escaped below; ``chart_id`` is ours (a fixed name or a public id).
+    """
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg",
                    metadata={"Date": None, "Creator": None})
@@ -103,7 +110,7 @@ def svg_from_figure(figure: Figure, *, chart_id: str, title: str, description: s
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" ',
         1,
     )
-    return (
+    return mark_safe(
         f"{opening}<title id=\"{chart_id}-title\">{escape(title)}</title>"
         f"<desc id=\"{chart_id}-desc\">{escape(description)}</desc>{svg[opening_end:]}"
     )

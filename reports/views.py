@@ -20,6 +20,7 @@ from organisations.access import (
     questionnaires_for,
 )
 from organisations.models import Membership
+from organisations.users import user_display_name
 from questionnaires.models import Questionnaire
 from questionnaires.selectors import AUDIENCE_BOARD, board_cuts
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
@@ -86,7 +87,7 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
     board = not membership.can.see_detailed_reports
     counsellors = None
     if not board:
-        counsellors = [(u.username, u.get_full_name() or u.username, u.pk)
+        counsellors = [(u.username, user_display_name(u), u.pk)
                        for u in counsellors_for(membership)]
     waves = list(questionnaire.waves.order_by("number").values_list("number", "label"))
     comparisons = [(f"{waves[a][0]}-{waves[b][0]}", f"{waves[a][1]} → {waves[b][1]}")
@@ -99,7 +100,8 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
     if audience is not None:
         filters = dataclasses.replace(filters, audience=audience)
     cached = report_cached(questionnaire=questionnaire, filters=filters)
-    view_key = f"{cached.key}:view:{get_language()}:{form.comparison_key() or ''}"
+    # "view2": views cached before charts became SafeString would print their SVG as text.
+    view_key = f"{cached.key}:view2:{get_language()}:{form.comparison_key() or ''}"
     view = report_view_cached(key=view_key, cached=cached, questionnaire=questionnaire,
                               comparison_key=form.comparison_key())
     if view.comparison is not None:

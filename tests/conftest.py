@@ -111,6 +111,34 @@ def questionnaire(organisation, spec_definition):
 
 
 @pytest.fixture
+def published(questionnaire):
+    """The specification's questionnaire, published: counsellors can enter responses."""
+    from questionnaires.models import Questionnaire
+
+    questionnaire.status = Questionnaire.Status.PUBLISHED
+    questionnaire.save()
+    return questionnaire
+
+
+@pytest.fixture
+def demo(organisation):
+    """The organisation filled with the 30-item demo questionnaire, 80 people."""
+    from questionnaires.seeding import demo_seed
+
+    return demo_seed(organisation_slug=organisation.slug, n=80).questionnaire
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache emptied before and after the test (reports and views are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def write_file(tmp_path):
     """Write text (or bytes) to a file in the test's folder and return its path."""
 

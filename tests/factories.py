@@ -1,4 +1,9 @@
-"""factory-boy factories: each test builds exactly the data it talks about."""
+"""factory-boy factories: each test builds exactly the data it talks about.
+
+A factory left to its defaults keeps what it builds in one organisation: a response's person
+belongs to the questionnaire's organisation, an answer's item and choice to the response's
+questionnaire. Another organisation is always asked for explicitly (tests/conftest.py's
+``other_organisation``, ``outsider``)."""
 
 import datetime as dt
 
@@ -102,7 +107,8 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Response
 
-    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    beneficiary = factory.SubFactory(
+        BeneficiaryFactory, organisation=factory.SelfAttribute("..questionnaire.organisation"))
     wave = factory.SubFactory(WaveFactory)
     questionnaire = factory.SelfAttribute("wave.questionnaire")
     answered_on = dt.date(2024, 2, 1)
@@ -113,5 +119,6 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         model = Answer
 
     response = factory.SubFactory(ResponseFactory)
-    item = factory.SubFactory(ItemFactory)
-    choice = factory.SubFactory(ChoiceFactory)
+    item = factory.SubFactory(ItemFactory,
+                              questionnaire=factory.SelfAttribute("..response.questionnaire"))
+    choice = factory.SubFactory(ChoiceFactory, scale=factory.SelfAttribute("..item.scale"))

@@ -58,3 +58,17 @@ def form_values(html: str, *, form_index: int = 1) -> dict[str, str]:
     reader = _FormReader(form_index)
     reader.feed(html)
     return reader.values
+
+
+def signed_in(membership):
+    """A browser of its own, signed in as the membership's user (two colleagues, two clients)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def opened(client, url) -> dict:
+    """The values the page's form would send as it was when opened."""
+    return form_values(client.get(url).content.decode())

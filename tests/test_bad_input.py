@@ -8,17 +8,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaires.importing import (
+from questionnaires.exports import responses_export_csv
+from questionnaires.imports import responses_check, responses_import
+from questionnaires.models import Response
+from questionnaires.tables import (
     ImportRefused,
     Table,
     cell_neutralise,
     cell_restore,
-    responses_check,
-    responses_export_csv,
-    responses_import,
     table_read_csv,
 )
-from questionnaires.models import Response
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=60, deadline=None,
@@ -107,7 +106,7 @@ def test_html_in_an_organisation_name_is_escaped(client, counsellor, other_organ
 @given(st.binary(max_size=3000), st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf",
                                                   b"\xff\xfe", b"%PDF-1.4"]))
 def test_any_uploaded_file_is_read_or_refused_with_a_message(data, prefix):
-    from questionnaires.importing import table_read_upload
+    from questionnaires.tables import table_read_upload
 
     table, refusal = outcome(table_read_upload, prefix + data)
     assert table is not None or all(str(problem) for problem in refusal.problems)

@@ -1,23 +1,12 @@
 """A stale builder page never overwrites a colleague's change to the questionnaire."""
 
 import pytest
-from django.test import Client
 
 from questionnaires.models import Questionnaire
-from tests.page_forms import form_values
+from tests.page_forms import form_values, opened, signed_in
 from tests.test_builder_views import url
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def opened(client, address) -> dict:
-    return form_values(client.get(address).content.decode())
 
 
 def text_of(questionnaire, code):

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from questionnaires.definitions import definition_parse
@@ -20,16 +19,9 @@ from questionnaires.responses import (
 )
 from questionnaires.services import questionnaire_load
 from tests.factories import BeneficiaryFactory
-from tests.page_forms import form_values
+from tests.page_forms import form_values, opened, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
 
 
 @pytest.fixture
@@ -41,16 +33,6 @@ def entry_url(person, questionnaire):
     return reverse("beneficiaries:entry", kwargs={
         "org_slug": person.organisation.slug, "public_id": person.public_id,
         "questionnaire_id": questionnaire.public_id, "number": 1})
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def opened(client, url) -> dict:
-    return form_values(client.get(url).content.decode())
 
 
 def answers_of(response) -> dict:
@@ -154,7 +136,8 @@ def test_each_write_adds_one_to_the_version_and_an_unchanged_save_none(
 
 
 def test_an_update_import_makes_an_open_page_stale(saved, person, published, counsellor):
-    from questionnaires.importing import responses_import, table_read_csv
+    from questionnaires.imports import responses_import
+    from questionnaires.tables import table_read_csv
 
     url = entry_url(person, published)
     client = signed_in(counsellor)

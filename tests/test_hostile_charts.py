@@ -1,7 +1,6 @@
 """Chart text is data: a "$" in an item or a dimension never becomes mathtext (no 500)."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from questionnaires.models import Item
@@ -12,11 +11,7 @@ from reports import charts
 HOSTILE = "Coût horaire 10$ / h^$2"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture
@@ -59,3 +54,12 @@ def test_a_person_page_draws_dimension_names_with_dollars(client, director, host
                                   args=[director.organisation.slug, person.public_id]))
     assert response.status_code == 200
     assert "10$ / h^$2" in response.content.decode()
+
+
+def test_markup_in_a_chart_label_or_title_is_escaped_by_the_chart_itself():
+    svg = charts.funnel_chart([charts.FunnelStep("<script>alert(1)</script>", 3, 100.0)],
+                              chart_id="c", title="<b>title</b>", description="<i>d</i>",
+                              count_label="<img src=x>")
+    assert [tag for tag in ("<script", "<b>", "<img") if tag in svg] == []
+    assert "&lt;script&gt;" in svg
+    assert "&lt;b&gt;title" in svg

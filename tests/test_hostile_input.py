@@ -108,7 +108,7 @@ def test_proxy_count_configures_ipware():
 
 
 def refusal_of(data: bytes) -> str:
-    from questionnaires.importing import ImportRefused, table_read_upload
+    from questionnaires.tables import ImportRefused, table_read_upload
 
     with translation.override("fr"), pytest.raises(ImportRefused) as refusal:
         table_read_upload(data)
@@ -164,7 +164,7 @@ def test_a_lying_dimension_does_not_hide_the_cells(settings):
 
 
 def test_an_ordinary_workbook_is_still_read():
-    from questionnaires.importing import table_read_upload
+    from questionnaires.tables import table_read_upload
     from tests.test_upload_reading import workbook
 
     rows = [["beneficiary", "wave", "answered_on", "Q01", "Q02"]]
@@ -229,7 +229,7 @@ def test_a_csv_header_of_millions_of_columns_is_refused_before_it_is_split():
 
 
 def test_a_csv_row_wider_than_the_limit_is_refused_with_its_line():
-    from questionnaires.importing import ImportRefused, table_read_upload
+    from questionnaires.tables import ImportRefused, table_read_upload
 
     data = b"beneficiary;wave;answered_on;Q01\nB-1;1;2024-01-15;A\nB-2;1" + b";" * 300 + b"\n"
     with pytest.raises(ImportRefused) as refusal:

@@ -9,14 +9,10 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import translation
 
-from questionnaires import importing
-from questionnaires.importing import (
-    WRITE_INTERRUPTED,
-    ImportRefused,
-    responses_import,
-    table_read_csv,
-)
+from questionnaires import imports
+from questionnaires.imports import WRITE_INTERRUPTED, responses_import
 from questionnaires.models import Answer, Response
+from questionnaires.tables import ImportRefused, table_read_csv
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,13 +109,13 @@ def test_the_same_file_twice_changes_nothing(imported):
 def test_a_database_error_while_writing_is_the_french_refusal_and_writes_nothing(
         imported, monkeypatch, error):
     before = snapshot(imported)
-    real_insert = importing.rows_insert
+    real_insert = imports.rows_insert
 
     def insert_then_fail(**kwargs):
         real_insert(**kwargs)
         raise error
 
-    monkeypatch.setattr(importing, "rows_insert", insert_then_fail)
+    monkeypatch.setattr(imports, "rows_insert", insert_then_fail)
     with translation.override("fr"), pytest.raises(ImportRefused) as refusal:
         write(SECOND.replace("B-0003", "B-0004"), imported, update=True)
     assert [str(p) for p in refusal.value.problems] == [french_refusal()]
@@ -128,7 +124,7 @@ def test_a_database_error_while_writing_is_the_french_refusal_and_writes_nothing
 
 
 def test_a_response_deleted_between_the_check_and_the_write_is_refused(imported, monkeypatch):
-    real_check = importing.responses_check
+    real_check = imports.responses_check
 
     def check_then_someone_deletes(**kwargs):
         plan = real_check(**kwargs)
@@ -137,10 +133,10 @@ def test_a_response_deleted_between_the_check_and_the_write_is_refused(imported,
         doomed.delete()
         return plan
 
-    monkeypatch.setattr(importing, "responses_check", check_then_someone_deletes)
+    monkeypatch.setattr(imports, "responses_check", check_then_someone_deletes)
     with pytest.raises(ImportRefused) as refusal:
         write(SECOND, imported, update=True)
-    assert refusal.value.problems[0].message == importing._(WRITE_INTERRUPTED)
+    assert refusal.value.problems[0].message == imports._(WRITE_INTERRUPTED)
     assert answers("B-0003") == {"Q01": "B"}
 
 
@@ -150,7 +146,7 @@ def test_the_command_says_nothing_was_written(imported, write_file, monkeypatch)
     def fail(**kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(importing, "rows_insert", fail)
+    monkeypatch.setattr(imports, "rows_insert", fail)
     with translation.override("fr"), pytest.raises(CommandError) as error:
         call_command("import_responses", str(write_file("b.csv", SECOND)), update=True,
                      organisation=imported.organisation.slug, questionnaire=imported.code)
@@ -234,7 +230,7 @@ def test_two_simultaneous_replaces_end_with_the_file_and_no_raw_error(questionna
 
     assert run_threads(replace, replace) == []
     assert "written" in outcomes
-    assert set(outcomes) <= {"written", importing._(WRITE_INTERRUPTED)}
+    assert set(outcomes) <= {"written", imports._(WRITE_INTERRUPTED)}
     assert answers("B-0002") == {"Q01": "B"}
     assert answers("B-0003") == {"Q01": "B", "Q02": "NSP"}
 
@@ -243,7 +239,7 @@ def test_two_simultaneous_replaces_end_with_the_file_and_no_raw_error(questionna
 def test_a_replace_that_waits_too_long_for_a_lock_is_refused(questionnaire, monkeypatch):
     postgresql_only()
     write(FIRST, questionnaire)
-    monkeypatch.setattr(importing, "LOCK_TIMEOUT", "300ms")
+    monkeypatch.setattr(imports, "LOCK_TIMEOUT", "300ms")
     target = Response.objects.get(beneficiary__code="B-0002")
     locked, done = threading.Event(), threading.Event()
     outcomes = []
@@ -265,7 +261,7 @@ def test_a_replace_that_waits_too_long_for_a_lock_is_refused(questionnaire, monk
             done.set()
 
     assert run_threads(holder, importer) == []
-    assert outcomes == [importing._(WRITE_INTERRUPTED)]
+    assert outcomes == [imports._(WRITE_INTERRUPTED)]
     assert answers("B-0003") == {"Q01": "B"}
 
 
@@ -274,15 +270,15 @@ def test_a_connection_terminated_mid_write_writes_nothing(questionnaire, monkeyp
     postgresql_only()
     write(FIRST, questionnaire)
     before = snapshot(questionnaire)
-    real_insert = importing.rows_insert
+    real_insert = imports.rows_insert
 
     def insert_then_get_terminated(**kwargs):
         real_insert(**kwargs)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
 
-    monkeypatch.setattr(importing, "rows_insert", insert_then_get_terminated)
+    monkeypatch.setattr(imports, "rows_insert", insert_then_get_terminated)
     with pytest.raises(ImportRefused) as refusal:
         write(SECOND, questionnaire, update=True)
-    assert refusal.value.problems[0].message == importing._(WRITE_INTERRUPTED)
+    assert refusal.value.problems[0].message == imports._(WRITE_INTERRUPTED)
     assert snapshot(questionnaire) == before

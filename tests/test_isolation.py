@@ -14,8 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organisations.models import Role
 from questionnaires.definitions import definition_parse
-from questionnaires.importing import responses_import, table_read_csv
+from questionnaires.imports import responses_import
 from questionnaires.services import questionnaire_load
+from questionnaires.tables import table_read_csv
 from tests.factories import BeneficiaryFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

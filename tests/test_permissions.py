@@ -23,8 +23,9 @@ from organisations.permissions import (
     roles_with,
 )
 from questionnaires.definitions import definition_parse
-from questionnaires.importing import responses_import, table_read_csv
+from questionnaires.imports import responses_import
 from questionnaires.services import questionnaire_load
+from questionnaires.tables import table_read_csv
 from tests.factories import MembershipFactory
 from tests.test_isolation import _fill, project_urls
 

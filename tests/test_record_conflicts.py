@@ -1,12 +1,11 @@
 """A stale edit of a person's record never overwrites a colleague's changes."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
 from tests.factories import BeneficiaryFactory
-from tests.page_forms import form_values
+from tests.page_forms import form_values, opened, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +20,6 @@ def person(counsellor):
 def edit(person):
     return reverse("beneficiaries:edit", kwargs={"org_slug": person.organisation.slug,
                                                  "public_id": person.public_id})
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def opened(client, url) -> dict:
-    return form_values(client.get(url).content.decode())
 
 
 def test_a_stale_edit_of_one_field_keeps_the_colleagues_other_fields(

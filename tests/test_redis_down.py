@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from questionnaires.importing import responses_import, table_read_csv
-from questionnaires.models import Questionnaire, Response
+from questionnaires.imports import responses_import
+from questionnaires.models import Response
 from questionnaires.seeding import demo_seed
 from questionnaires.selectors import ReportFilters
+from questionnaires.tables import table_read_csv
 from reports.cache import report_cached, report_version
 from tests.factories import BeneficiaryFactory
 from tests.test_impact_report import seed_table_csv
@@ -43,13 +44,6 @@ def redis_down():
     }}
     with override_settings(CACHES=caches):
         yield
-
-
-@pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
 
 
 @pytest.fixture

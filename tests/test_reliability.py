@@ -10,24 +10,25 @@ from django.core.management import call_command
 from django.db import connection
 
 from beneficiaries.models import Beneficiary
-from questionnaires import importing
-from questionnaires.importing import ImportRefused, responses_import, table_read_csv
+from questionnaires import imports
+from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Response
 from questionnaires.selectors import impact_report
+from questionnaires.tables import ImportRefused, table_read_csv
 from tests.test_impact_report import seed_table_csv
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_import_killed_midway_leaves_nothing(questionnaire, monkeypatch):
-    real_insert = importing.rows_insert
+    real_insert = imports.rows_insert
 
     def insert_half_then_die(*, model, fields, rows):
         rows = list(rows)
         real_insert(model=model, fields=fields, rows=rows[: len(rows) // 2])
         raise RuntimeError("server stopped")
 
-    monkeypatch.setattr(importing, "rows_insert", insert_half_then_die)
+    monkeypatch.setattr(imports, "rows_insert", insert_half_then_die)
     table = table_read_csv(seed_table_csv().encode())
     with pytest.raises(RuntimeError):
         responses_import(questionnaire=questionnaire, table=table)

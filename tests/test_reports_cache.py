@@ -6,20 +6,16 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from questionnaires.importing import responses_import, table_read_csv
+from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Choice, Response
 from questionnaires.seeding import demo_seed
 from questionnaires.selectors import ReportFilters
+from questionnaires.tables import table_read_csv
 from reports.cache import report_cached, report_version, report_version_bump
 from reports.signals import PendingBumps
 from tests.factories import BeneficiaryFactory, ResponseFactory
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def setup_committed() -> None:

@@ -5,27 +5,15 @@ import re
 import subprocess
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
 from beneficiaries.models import Beneficiary
-from questionnaires.seeding import demo_seed
 from reports.formatting import chi2_line, count_format
 from reports.presentation import headline_comparison, report_comparisons
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def demo(organisation):
-    return demo_seed(organisation_slug=organisation.slug, n=80).questionnaire
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

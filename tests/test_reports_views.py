@@ -8,23 +8,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
-from questionnaires.seeding import demo_seed
 from tests.factories import BeneficiaryFactory, ResponseFactory
 
 DEMO_COUNSELLORS = ("Dubois", "Benali", "Lambert")
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def demo(organisation):
-    """The organisation filled with the 30-item demo questionnaire, 80 people."""
-    return demo_seed(organisation_slug=organisation.slug, n=80).questionnaire
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def dashboard_url(questionnaire, org_slug=None, **params):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from beneficiaries.models import Beneficiary
 from organisations.models import Membership
-from questionnaires.importing import responses_export_csv
+from questionnaires.exports import responses_export_csv
 from questionnaires.models import Answer, Questionnaire, Response
 
 pytestmark = pytest.mark.django_db

@@ -8,19 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import KeptForm
-from questionnaires.models import Questionnaire, Response
+from questionnaires.models import Response
 from tests.factories import BeneficiaryFactory
 from tests.page_forms import form_values
 
 pytestmark = pytest.mark.django_db
 EXPIRED = "Votre session a expiré, vos réponses sont conservées"
-
-
-@pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
 
 
 @pytest.fixture

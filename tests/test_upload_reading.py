@@ -7,7 +7,7 @@ import pytest
 import xlsxwriter
 from django.utils import translation
 
-from questionnaires.importing import ImportRefused, table_read_upload, table_read_xlsx
+from questionnaires.tables import ImportRefused, table_read_upload, table_read_xlsx
 
 
 @pytest.fixture(autouse=True)

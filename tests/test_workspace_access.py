@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
-
-
-@pytest.fixture
 def person(published):
     return BeneficiaryFactory(organisation=published.organisation)
 

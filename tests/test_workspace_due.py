@@ -5,15 +5,9 @@ import itertools
 
 import pytest
 
-from beneficiaries.selectors import (
-    OVERDUE_AFTER_DAYS,
-    WaveStatus,
-    open_wave_count,
-    published_questionnaires,
-    wave_state,
-    wave_states_for,
-    work_items,
-)
+from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_state, wave_states_for
+from beneficiaries.people import published_questionnaires
+from beneficiaries.worklist import open_wave_count, work_items
 from questionnaires.models import Questionnaire
 from tests.factories import BeneficiaryFactory, ResponseFactory, WaveFactory
 

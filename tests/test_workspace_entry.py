@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
-
-
-@pytest.fixture
 def person(published, counsellor):
     return BeneficiaryFactory(organisation=published.organisation, counsellor=counsellor.user,
                               entry_date=dt.date(2024, 1, 15))

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questionnaires.models import Questionnaire
 from questionnaires.responses import response_create
 from tests.factories import BeneficiaryFactory, MembershipFactory, ResponseFactory
 
@@ -18,13 +17,6 @@ TODAY = timezone.localdate()
 
 def days_ago(n: int) -> dt.date:
     return TODAY - dt.timedelta(days=n)
-
-
-@pytest.fixture
-def published(questionnaire):
-    questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save()
-    return questionnaire
 
 
 def url(name, organisation, **kwargs):

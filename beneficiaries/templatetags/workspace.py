@@ -3,12 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from beneficiaries.selectors import (
-    default_scope,
-    open_wave_count,
-    people_in_scope,
-    published_questionnaires,
-)
+from beneficiaries.people import published_questionnaires
+from beneficiaries.scope import default_scope, people_in_scope
+from beneficiaries.worklist import open_wave_count
 from organisations.access import questionnaires_for
 
 register = template.Library()

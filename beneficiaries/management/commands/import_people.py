@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from beneficiaries.people_file import people_import
 from organisations.access import organisation_for_command
-from questionnaires.importing import ImportRefused, table_read_csv
+from organisations.files import input_read
+from questionnaires.tables import ImportRefused, table_read_csv
 
 
 class Command(BaseCommand):
@@ -20,19 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, organisation, **options):
         organisation = organisation_for_command(organisation)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(file)s: %(error)s")
-                               % {"file": file, "error": error.strerror}, returncode=2) from None
+        data = input_read(file)
         try:
             result = people_import(organisation=organisation, table=table_read_csv(data))
         except ImportRefused as error:
-            count = len(error.problems)
-            raise CommandError(
-                _("Nothing was imported: %(count)d problem(s) found.") % {"count": count}
-                + "\n" + "\n".join(str(problem) for problem in error.problems)
-            ) from None
+            raise error.command_error() from None
         self.stdout.write(
             _("Imported: %(created)d person(s) created, %(updated)d updated, %(unchanged)d "
               "unchanged.")

@@ -1,10 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.importing import responses_export_csv
+from organisations.files import output_open
+from questionnaires.exports import responses_export_csv
 
 
 class Command(BaseCommand):
@@ -21,16 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, organisation, questionnaire, output, **options):
         organisation = organisation_for_command(organisation)
         questionnaire = questionnaire_for_command(organisation, questionnaire)
-        output = Path(output)
-        # Written beside the target then renamed, so a failure never leaves half a file.
-        partial = output.with_name(output.name + ".part")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as stream:
-                count = responses_export_csv(questionnaire=questionnaire, stream=stream)
-            partial.replace(output)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise CommandError(_("Cannot write %(file)s: %(error)s")
-                               % {"file": output, "error": error.strerror}, returncode=2) from None
+        with output_open(output) as stream:
+            count = responses_export_csv(questionnaire=questionnaire, stream=stream)
         self.stdout.write(_("%(count)d response(s) written to %(file)s.")
                           % {"count": count, "file": output})

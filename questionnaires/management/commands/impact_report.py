@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from analysis.disclosure import BoardCut, board_cut_parse
 from organisations.access import organisation_for_command, questionnaire_for_command
+from organisations.files import output_open
+from organisations.users import user_display_name
 from questionnaires.selectors import (
     AUDIENCE_BOARD,
     AUDIENCE_OPERATOR,
@@ -89,7 +91,7 @@ class Command(BaseCommand):
 
             counsellor_name = None
             if counsellor is not None:
-                counsellor_name = counsellor.get_full_name() or counsellor.username
+                counsellor_name = user_display_name(counsellor)
             content = questionnaire_report_pdf(questionnaire=questionnaire, report=report,
                                                filters=filters, counsellor_name=counsellor_name)
             self._write(Path(output), content)
@@ -124,12 +126,6 @@ class Command(BaseCommand):
         return cut
 
     def _write(self, output: Path, content: bytes) -> None:
-        """Write the whole file or nothing (a partial file is renamed once complete)."""
-        partial = output.with_name(output.name + ".part")
-        try:
-            partial.write_bytes(content)
-            partial.replace(output)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise CommandError(_("Cannot write %(file)s: %(error)s")
-                               % {"file": output, "error": error.strerror}, returncode=2) from None
+        """Write the whole file or nothing."""
+        with output_open(output, binary=True) as stream:
+            stream.write(content)

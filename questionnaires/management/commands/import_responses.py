@@ -1,10 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.importing import ImportRefused, responses_import, table_read_csv
+from organisations.files import input_read
+from questionnaires.imports import responses_import
+from questionnaires.tables import ImportRefused, table_read_csv
 
 
 class Command(BaseCommand):
@@ -24,20 +26,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, organisation, questionnaire, update, **options):
         organisation = organisation_for_command(organisation)
         questionnaire = questionnaire_for_command(organisation, questionnaire)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(file)s: %(error)s")
-                               % {"file": file, "error": error.strerror}, returncode=2) from None
+        data = input_read(file)
         try:
             result = responses_import(
                 questionnaire=questionnaire, table=table_read_csv(data), update=update)
         except ImportRefused as error:
-            count = len(error.problems)
-            raise CommandError(
-                _("Nothing was imported: %(count)d problem(s) found.") % {"count": count}
-                + "\n" + "\n".join(str(problem) for problem in error.problems)
-            ) from None
+            raise error.command_error() from None
         self.stdout.write(
             _("Imported: %(created)d response(s) created, %(updated)d updated, "
               "%(beneficiaries)d new beneficiary(ies), %(answers)d answers.")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from questionnaires.importing import pending_uploads_purge
+from questionnaires.uploads import pending_uploads_purge
 
 
 class Command(BaseCommand):

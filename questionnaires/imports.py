@@ -1,31 +1,21 @@
-"""Responses in the "wide" table of formats.md §2: reading, checking, writing, exporting.
+"""Importing responses in the "wide" table of formats.md §2: checking, then writing.
 
-Reading turns a file into a ``Table`` (header + numbered rows) whatever its format; checking
-turns a table into an ``ImportPlan`` or lists every problem; writing applies a plan in one
-transaction. The browser upload shows the plan before it writes; the command writes at once.
+Checking turns a ``Table`` (``questionnaires.tables``) into an ``ImportPlan`` or lists every
+problem; writing applies a plan in one transaction. The browser upload shows the plan
+before it writes; the command writes at once.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import io
 import logging
-import os
-import re
-import secrets
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
@@ -34,131 +24,20 @@ from beneficiaries.models import Beneficiary
 from questionnaires.audit import history_bulk_record
 from questionnaires.bulk import rows_delete, rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
-from questionnaires.spreadsheets import SpreadsheetRefused, workbook_size_check
+from questionnaires.tables import (
+    FIXED_COLUMNS,
+    ImportRefused,
+    Problem,
+    Table,
+    cell_restore,
+    date_parse,
+)
 from reports.cache import report_version_bump
 
 logger = logging.getLogger(__name__)
 
-FIXED_COLUMNS = ("beneficiary", "wave", "answered_on")
+
 CODE_MAX_LENGTH = Beneficiary._meta.get_field("code").max_length
-
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_neutralise(value: str) -> str:
-    """Make a cell inert in Excel/LibreOffice by prefixing a quote when it could be a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def cell_restore(value: str) -> str:
-    """Undo ``cell_neutralise`` on a cell read back, so that an export re-imports as it was."""
-    value = value.strip()
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file, where it is and what was expected."""
-
-    message: str
-    line: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        if self.line is not None and self.column:
-            return _("Line %(line)d, column “%(column)s”: %(message)s") % {
-                "line": self.line, "column": self.column, "message": self.message}
-        if self.line is not None:
-            return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
-        return self.message
-
-
-class ImportRefused(Exception):
-    """Nothing was written; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class Table:
-    """A file's header and its non-empty rows, each with the line it starts on."""
-
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-
-
-def too_many_columns(count: int, *, line: int) -> Problem:
-    return Problem(
-        _("the file has %(count)s columns; at most %(max)s are read (3 columns and one per "
-          "item). Delete the columns beyond the last item.")
-        % {"count": count, "max": settings.IMPORT_MAX_COLUMNS}, line=line)
-
-
-def table_read_csv(data: bytes) -> Table:
-    """Decode a CSV file: UTF-8 with or without BOM, ``;`` or ``,`` detected from the header."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportRefused([Problem(
-            _("the file is not encoded in UTF-8. Save it as “CSV UTF-8” and try again."),
-            line=line,
-        )]) from None
-    if "\x00" in text:
-        raise ImportRefused([Problem(_("This is not a CSV file (it holds binary data)."))])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    max_columns = settings.IMPORT_MAX_COLUMNS
-    if first_line.count(delimiter) >= max_columns:
-        # Refused before parsing: a 20 MB line of ";" is 20 million columns (half a GB).
-        raise ImportRefused([too_many_columns(first_line.count(delimiter) + 1, line=1)])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    max_rows = settings.IMPORT_MAX_ROWS
-    try:
-        for cells in reader:
-            if len(cells) > max_columns:
-                raise ImportRefused([too_many_columns(len(cells), line=reader.line_num)])
-            if header is None:
-                header = [cell.strip() for cell in cells]
-            elif any(cell.strip() for cell in cells):
-                rows.append((start, cells))
-                if len(rows) > max_rows:
-                    raise ImportRefused([Problem(
-                        _("the file has more than %(max)d rows; split it into smaller files.")
-                        % {"max": max_rows}
-                    )])
-            start = reader.line_num + 1
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            raise ImportRefused([Problem(
-                _("a cell holds more than %(max)d characters.") % {"max": csv.field_size_limit()},
-                line=reader.line_num,
-            )]) from None
-        raise ImportRefused([Problem(
-            _("the file cannot be read as CSV (%(error)s).") % {"error": error},
-            line=reader.line_num,
-        )]) from None
-    if not header or not any(header):
-        raise ImportRefused([Problem(_("The file is empty."))])
-    return Table(header=header, rows=rows)
-
-
-def _date_parse(value: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 @dataclass
@@ -272,7 +151,7 @@ def responses_check(*, questionnaire: Questionnaire, table: Table, update: bool)
                 % {"value": raw_wave, "waves": ", ".join(str(n) for n in waves)},
                 line=line, column=table.header[wave_at]))
         raw_date = cells[date_at].strip()
-        answered_on = _date_parse(raw_date)
+        answered_on = date_parse(raw_date)
         if answered_on is None:
             problems.append(Problem(
                 _("“%(value)s” is not a date (expected YYYY-MM-DD or DD/MM/YYYY).")
@@ -528,244 +407,3 @@ def _replacement_write(
                         history_type="~", **audit)
     return _Changes(responses=sum(map(len, touched.values())),
                     answers=len(added) + sum(map(len, changed.values())))
-
-
-def responses_export_rows(*, questionnaire: Questionnaire) -> Iterator[list[str]]:
-    """The wide table of formats.md §2, header first, rows by beneficiary code then wave."""
-    items = list(questionnaire.items.values_list("id", "code"))
-    column = {item_id: index for index, (item_id, _code) in enumerate(items)}
-    choice_codes = {
-        pk: cell_neutralise(code)
-        for pk, code in Choice.objects.filter(scale__questionnaire=questionnaire).values_list(
-            "id", "code")
-    }
-    yield [*FIXED_COLUMNS, *(cell_neutralise(code) for _id, code in items)]
-    responses = list(
-        Response.objects.filter(questionnaire=questionnaire)
-        .order_by("beneficiary__code", "wave__number")
-        .values_list("id", "beneficiary__code", "wave__number", "answered_on")
-    )
-    cells: dict[int, list[str]] = {}
-    for response_id, _code, _wave, _date in responses:
-        cells[response_id] = [""] * len(items)
-    answers = (
-        Answer.objects.filter(response__questionnaire=questionnaire)
-        .values_list("response_id", "item_id", "choice_id")
-        .iterator(chunk_size=20_000)
-    )
-    for response_id, item_id, choice_id in answers:
-        cells[response_id][column[item_id]] = choice_codes[choice_id]
-    for response_id, code, wave, answered_on in responses:
-        yield [cell_neutralise(code), str(wave), answered_on.isoformat(),
-               *cells.pop(response_id)]
-
-
-def responses_export_csv(*, questionnaire: Questionnaire, stream: io.TextIOBase) -> int:
-    """Write the export to a text stream: ``;``, a BOM so that Excel reads UTF-8. Returns rows."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    count = -1
-    for row in responses_export_rows(questionnaire=questionnaire):
-        writer.writerow(row)
-        count += 1
-    return count
-
-
-# Spreadsheets uploaded in the browser (formats.md §2 also accepts .xlsx with the same columns).
-
-ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods are zip archives
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
-# Files that are surely not spreadsheets, recognised by their first bytes.
-OTHER_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
-
-
-def _xlsx_cell(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would hold: 2 rather than 2.0, ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta | dt.time):
-        return str(value)
-    return str(value)
-
-
-def table_read_xlsx(data: bytes) -> Table:
-    """Read the first sheet of an .xlsx workbook with python-calamine, once measured."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-
-    try:
-        workbook_size_check(data)  # before calamine builds its grid of every cell
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = next(
-            (workbook.get_sheet_by_name(meta.name) for meta in workbook.sheets_metadata
-             if meta.visible == SheetVisibleEnum.Visible
-             and meta.typ == SheetTypeEnum.WorkSheet),
-            None,
-        )
-        rows_iter = iter(sheet.iter_rows()) if sheet is not None else iter(())
-    except SpreadsheetRefused as refusal:
-        raise ImportRefused([Problem(refusal.message)]) from None
-    except Exception:  # calamine raises several kinds of errors for a damaged or foreign file
-        raise ImportRefused([Problem(_(
-            "This file cannot be read as a spreadsheet. Upload a CSV file (UTF-8, “;” or “,” "
-            "separated) or an Excel .xlsx file."))]) from None
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    max_rows = settings.IMPORT_MAX_ROWS
-    for line, raw in enumerate(rows_iter, start=1):
-        cells = [_xlsx_cell(value) for value in raw]
-        if header is None:
-            if not any(cell.strip() for cell in cells):
-                continue
-            header = [cell.strip() for cell in cells]
-            width = len(header)
-            while width and not header[width - 1]:
-                width -= 1  # trailing empty columns of the sheet's used range
-            header = header[:width]
-            continue
-        if any(cell.strip() for cell in cells[width:]):
-            rows.append((line, cells))  # a value beyond the header: reported by the check
-        elif any(cell.strip() for cell in cells):
-            rows.append((line, (cells + [""] * width)[:width]))
-        if len(rows) > max_rows:
-            raise ImportRefused([Problem(
-                _("the file has more than %(max)d rows; split it into smaller files.")
-                % {"max": max_rows}
-            )])
-    if not header:
-        raise ImportRefused([Problem(_("The file is empty."))])
-    return Table(header=header, rows=rows)
-
-
-def table_read_upload(data: bytes, *, max_bytes: int | None = None) -> Table:
-    """Read an uploaded responses file, CSV or spreadsheet, recognised by its content.
-
-    Refuses, with a message saying what to do, a file that is too large, that is not a
-    spreadsheet (a PDF, an image…), or a CSV that is not UTF-8.
-    """
-    max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
-    if len(data) > max_bytes:
-        raise ImportRefused([Problem(
-            _("The file is too large (%(size)s; at most %(max)s). Split it into smaller files.")
-            % {"size": filesizeformat(len(data)), "max": filesizeformat(max_bytes)}
-        )])
-    if not data.strip():
-        raise ImportRefused([Problem(_("The file is empty."))])
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return table_read_xlsx(data)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused([Problem(_(
-            "The file is encoded in UTF-16 (“Unicode text”), not UTF-8. Save it as "
-            "“CSV UTF-8” and try again."))])
-    if data.startswith(OTHER_MAGICS) or b"\x00" in data[:4096]:
-        raise ImportRefused([Problem(_(
-            "This file is not a spreadsheet. Upload a CSV file (UTF-8, “;” or “,” "
-            "separated) or an Excel .xlsx file."))])
-    return table_read_csv(data)
-
-
-# An upload waits between its preview and the user's confirmation as a file named by a random
-# token, its organisation and its owner (so that a user's pile can be capped and an erasure can
-# discard what might name the person); taking it renames it first, so that a second
-# confirmation finds nothing to import. Nothing else keeps uploaded files.
-
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-_PENDING_NAME = re.compile(r"^([A-Za-z0-9_-]{43})\.(\d+)\.(\d+)\.upload$")
-
-
-def _pending_dir() -> Path:
-    folder = Path(str(settings.UPLOAD_PENDING_DIR))
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def _pending_files(folder: Path) -> list[tuple[Path, int, int, float]]:
-    """(path, organisation id, user id, modification time) of every pending upload."""
-    files = []
-    for path in folder.iterdir():
-        match = _PENDING_NAME.match(path.name)
-        if match is not None:
-            with contextlib.suppress(OSError):
-                files.append((path, int(match[2]), int(match[3]), path.stat().st_mtime))
-    return files
-
-
-def pending_upload_save(data: bytes, *, organisation_id: int, user_id: int) -> str:
-    """Keep an uploaded file until it is confirmed; return its token.
-
-    The user's older pending uploads beyond UPLOAD_MAX_PENDING_PER_USER are deleted, and so
-    is every upload older than UPLOAD_KEEP_HOURS.
-    """
-    folder = _pending_dir()
-    pending_uploads_purge()
-    token = secrets.token_urlsafe(32)
-    path = folder / f"{token}.{int(organisation_id)}.{int(user_id)}.upload"
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as stream:
-        stream.write(data)
-    own = sorted((f for f in _pending_files(folder) if f[2] == user_id and f[0] != path),
-                 key=lambda f: f[3])
-    for stale, *_rest in own[:max(0, len(own) + 1 - settings.UPLOAD_MAX_PENDING_PER_USER)]:
-        stale.unlink(missing_ok=True)
-    return token
-
-
-def pending_upload_take(token: str) -> bytes | None:
-    """The file kept under ``token``, removed so that it is imported once; None if gone."""
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        return None
-    folder = _pending_dir()
-    claimed = folder / f"{token}.{secrets.token_hex(8)}.taken"
-    for path in folder.glob(f"{token}.*.upload"):
-        try:
-            os.rename(path, claimed)
-        except FileNotFoundError:
-            continue
-        try:
-            return claimed.read_bytes()
-        finally:
-            claimed.unlink(missing_ok=True)
-    return None
-
-
-def pending_upload_discard(token: str) -> None:
-    """Delete the file kept under ``token`` (the upload was cancelled or forgotten)."""
-    if isinstance(token, str) and _TOKEN.match(token):
-        for path in _pending_dir().glob(f"{token}.*.upload"):
-            path.unlink(missing_ok=True)
-
-
-def pending_uploads_purge(*, organisation_id: int | None = None,
-                          older_than_hours: float | None = None) -> int:
-    """Delete pending uploads: those older than ``older_than_hours`` (UPLOAD_KEEP_HOURS by
-    default), or, given ``organisation_id``, every one of that organisation. Returns how
-    many files were deleted (half-taken files of a killed worker included)."""
-    folder = _pending_dir()
-    hours = settings.UPLOAD_KEEP_HOURS if older_than_hours is None else older_than_hours
-    cutoff = time.time() - hours * 3600
-    deleted = 0
-    for path, organisation, _user, modified in _pending_files(folder):
-        if (organisation == organisation_id) if organisation_id is not None else (
-                modified < cutoff):
-            path.unlink(missing_ok=True)
-            deleted += 1
-    for path in folder.glob("*.taken"):
-        with contextlib.suppress(OSError):
-            if organisation_id is not None or path.stat().st_mtime < cutoff:
-                path.unlink()
-                deleted += 1
-    for path in folder.glob("*.upload"):  # named before uploads carried their owner
-        with contextlib.suppress(OSError):
-            if not _PENDING_NAME.match(path.name) and (
-                    organisation_id is not None or path.stat().st_mtime < cutoff):
-                path.unlink()
-                deleted += 1
-    return deleted
