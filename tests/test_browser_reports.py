@@ -26,7 +26,7 @@ def open_dashboard(page, demo):
 
 
 def download_pdf(page, tmp_path):
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=60_000) as download_info:  # a PDF under load
         page.get_by_role("link", name="Télécharger le rapport (PDF)").click()
     path = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(path)
