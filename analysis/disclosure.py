@@ -40,6 +40,8 @@ _INDEPENDENT_EXACT = ("chi2", "p", "p_adjusted", "exact_p", "cramers_v", "min_ex
                       "fisher_p")
 _INDEPENDENT_ALL = (*_INDEPENDENT_EXACT, "dof", "significance", "significance_shown",
                     "exact_method")
+# Warnings that tell something of the exact table (an expected count below 5).
+_TABLE_WARNINGS = ("expected_below_5",)
 
 
 # ---------------------------------------------------------------------------
@@ -223,14 +225,23 @@ def _independent_suppress(comparison: dict, cell_shown: Mapping, answered_shown:
     if isinstance(n, list):
         block["n"] = [v if isinstance(v, int) and not small_group and answered_shown.get(
             waves[side], not _small(v, min_count)) else None for side, v in enumerate(n)]
-    withheld = _INDEPENDENT_ALL if small_group else (_INDEPENDENT_EXACT if any_hidden else ())
+    # Not only the chi-square: its label (TS, S, PS, NS), its degrees of freedom and the
+    # over/under marks are functions of the exact table too, and with the published cells
+    # and totals they narrow the hidden cells down, often to one table (20 tables of the demo
+    # were recovered that way from the label and the marks alone).
+    withheld = _INDEPENDENT_ALL if small_group or any_hidden else ()
     for key in withheld:
         if key in block:
             block[key] = None
     if withheld:
-        _withheld_say(block)
+        _withheld_say(block, drop=_TABLE_WARNINGS)
+        if "disagreement" in comparison:
+            # It says how the table's (withheld) label compares with the verdict.
+            comparison["disagreement"] = None
     if small_group:
         block["cells"] = None
+    elif any_hidden and isinstance(block.get("cells"), dict):
+        block["cells"] = {code: [None, None] for code in block["cells"]}
 
 
 def _paired_suppress(comparison: dict, min_count: int) -> None:
@@ -262,12 +273,14 @@ def _paired_suppress(comparison: dict, min_count: int) -> None:
         _paired_statistics_withhold(block, everything=False)
 
 
-def _withheld_say(block: dict) -> None:
-    """Say why a statistic is missing: it was withheld, not impossible to compute."""
+def _withheld_say(block: dict, *, drop: tuple[str, ...] = ()) -> None:
+    """Say why a statistic is missing: it was withheld, not impossible to compute.
+
+    Warnings whose code is in ``drop`` go too: they describe the withheld table."""
     entry = {"code": "withheld_for_privacy", "message": WITHHELD_MESSAGE}
     block["warning"] = WITHHELD_MESSAGE
     block["warnings"] = [entry, *(w for w in block.get("warnings") or []
-                                  if w.get("code") != entry["code"])]
+                                  if w.get("code") not in (entry["code"], *drop))]
 
 
 def _paired_statistics_withhold(block: dict, *, everything: bool) -> None:
