@@ -59,3 +59,15 @@ def test_the_directors_dashboard_of_a_free_period_says_why_there_is_no_pdf(
     page = client.get(f"{url}?du=2025-02-03").content.decode()
     assert pdf_url(demo) not in page
     assert "pour que personne ne puisse être reconnu" in page
+
+
+def test_the_command_refuses_a_pdf_of_a_free_period(demo, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    day = a_day_one_person_entered(demo)
+    with pytest.raises(CommandError, match=r"fixed cuts|découpages fixes") as error:
+        call_command("impact_report", "--organisation", demo.organisation.slug,
+                     "--questionnaire", "demo", "--format", "pdf", "--to", str(day),
+                     "-o", str(tmp_path / "r.pdf"))
+    assert error.value.returncode == 2
+    assert not (tmp_path / "r.pdf").exists()
