@@ -40,6 +40,8 @@ _INDEPENDENT_EXACT = ("chi2", "p", "p_adjusted", "exact_p", "cramers_v", "min_ex
                       "fisher_p")
 _INDEPENDENT_ALL = (*_INDEPENDENT_EXACT, "dof", "significance", "significance_shown",
                     "exact_method")
+# Warnings that tell something of the exact table (an expected count below 5).
+_TABLE_WARNINGS = ("expected_below_5",)
 
 
 # ---------------------------------------------------------------------------
@@ -223,14 +225,23 @@ def _independent_suppress(comparison: dict, cell_shown: Mapping, answered_shown:
     if isinstance(n, list):
         block["n"] = [v if isinstance(v, int) and not small_group and answered_shown.get(
             waves[side], not _small(v, min_count)) else None for side, v in enumerate(n)]
-    withheld = _INDEPENDENT_ALL if small_group else (_INDEPENDENT_EXACT if any_hidden else ())
+    # Not only the chi-square: its label (TS, S, PS, NS), its degrees of freedom and the
+    # over/under marks are functions of the exact table too, and with the published cells
+    # and totals they narrow the hidden cells down, often to one table (20 tables of the demo
+    # were recovered that way from the label and the marks alone).
+    withheld = _INDEPENDENT_ALL if small_group or any_hidden else ()
     for key in withheld:
         if key in block:
             block[key] = None
     if withheld:
-        _withheld_say(block)
+        _withheld_say(block, drop=_TABLE_WARNINGS)
+        if "disagreement" in comparison:
+            # It says how the table's (withheld) label compares with the verdict.
+            comparison["disagreement"] = None
     if small_group:
         block["cells"] = None
+    elif any_hidden and isinstance(block.get("cells"), dict):
+        block["cells"] = {code: [None, None] for code in block["cells"]}
 
 
 def _paired_suppress(comparison: dict, min_count: int) -> None:
@@ -262,12 +273,14 @@ def _paired_suppress(comparison: dict, min_count: int) -> None:
         _paired_statistics_withhold(block, everything=False)
 
 
-def _withheld_say(block: dict) -> None:
-    """Say why a statistic is missing: it was withheld, not impossible to compute."""
+def _withheld_say(block: dict, *, drop: tuple[str, ...] = ()) -> None:
+    """Say why a statistic is missing: it was withheld, not impossible to compute.
+
+    Warnings whose code is in ``drop`` go too: they describe the withheld table."""
     entry = {"code": "withheld_for_privacy", "message": WITHHELD_MESSAGE}
     block["warning"] = WITHHELD_MESSAGE
     block["warnings"] = [entry, *(w for w in block.get("warnings") or []
-                                  if w.get("code") != entry["code"])]
+                                  if w.get("code") not in (entry["code"], *drop))]
 
 
 def _paired_statistics_withhold(block: dict, *, everything: bool) -> None:
@@ -392,6 +405,34 @@ def _bias_suppress(bias: dict, keys: tuple[str, str], min_count: int) -> None:
                 bias[key] = None
         bias["tests"] = []
         bias["differing"] = []
+        return
+    groups = [bias.get(k) for k in keys]
+    for name in ("tests", "differing"):
+        for test in bias.get(name) or []:
+            _bias_test_suppress(test, groups, min_count)
+
+
+def _bias_test_suppress(test: dict, groups: Sequence[Any], min_count: int) -> None:
+    """One measure's test: the people of a group who answered it at the earlier wave.
+
+    Fewer than ``min_count`` of them: their mean would publish the answers of 1 to 4 people,
+    so the test shows nothing. A group's size minus its ``n`` (those who did not answer the
+    measure) is a count too: when it is below ``min_count`` the ``n`` are withheld.
+    """
+    n = test.get("n")
+    if not isinstance(n, list):
+        return
+    if any(_small(v, min_count) for v in n):
+        for key in ("n", "mean"):
+            test[key] = [None] * len(test.get(key) or n)
+        for key in ("statistic", "p", "p_adjusted", "rank_biserial"):
+            if key in test:
+                test[key] = None
+        _withheld_say(test)
+        return
+    if any(isinstance(g, int) and isinstance(v, int) and _small(g - v, min_count)
+           for g, v in zip(groups, n, strict=False)):
+        test["n"] = [None] * len(n)
 
 
 def _power_suppress(power: dict, min_count: int) -> None:
@@ -411,14 +452,7 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
         outcomes["followed"] = None
     exits = outcomes.get("exits")
     if isinstance(exits, dict):
-        keys = list(exits)
-        values = [exits[k] for k in keys]
-        rest = (followed - sum(v for v in values if isinstance(v, int))
-                if isinstance(followed, int) else None)
-        shown = cells_suppress([*values, rest], total_shown=followed_shown,
-                               min_count=min_count)
-        for key, value in zip(keys, shown[:-1], strict=True):
-            exits[key] = value
+        _exits_suppress(outcomes, exits, followed if followed_shown else None, min_count)
         shares = outcomes.get("exits_share")
         if isinstance(shares, dict):
             for key in shares:
@@ -437,6 +471,9 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
             shown = [None if v else v for v in shown]
         for key, value in zip(keys, shown, strict=True):
             situation[key] = value
+        _not_recorded_suppress(outcomes, situation, min_count)
+    elif _small(outcomes.get("situation_not_recorded"), min_count):
+        outcomes["situation_not_recorded"] = None
     at_work = outcomes.get("at_work_6_months")
     if isinstance(at_work, dict):
         employed = situation.get("employment") if isinstance(situation, dict) else None
@@ -447,6 +484,51 @@ def _outcomes_suppress(board: dict, min_count: int) -> None:
         if hide and (at_work.get("n") or at_work.get("count")):
             for key in at_work:
                 at_work[key] = None
+
+
+def _exits_suppress(outcomes: dict, exits: dict, followed: int | None,
+                    min_count: int) -> None:
+    """Exits by reason, those of unknown reason and the people still followed are the cells
+    of one table whose total is ``followed``; ``exited`` (the exits' total) is a subtotal: a
+    hidden cell must follow neither from ``followed`` nor from ``exited``."""
+    keys = list(exits)
+    exited = outcomes.get("exited")
+    unknown = outcomes.get("exit_reason_unknown")
+    known_sum = sum(v for v in exits.values() if isinstance(v, int))
+    if not isinstance(exited, int):
+        exited = known_sum + (unknown if isinstance(unknown, int) else 0)
+    if not isinstance(unknown, int):
+        unknown = exited - known_sum
+    still = followed - exited if followed is not None else None
+    cells = [*(exits[k] for k in keys), unknown, still]
+    shown = cells_suppress(cells, total_shown=followed is not None, min_count=min_count)
+    # Whenever ``exited`` is published (or follows from ``followed`` minus the people still
+    # followed), the exits' own cells must be safe under it too.
+    inner = cells_suppress(cells[:-1], total_shown=True, min_count=min_count,
+                           force=[i for i, v in enumerate(shown[:-1]) if v is None])
+    exited_shown = not _small(exited, min_count) and shown[-1] is not None
+    if not exited_shown:
+        inner = shown[:-1]
+    for key, value in zip(keys, inner[:-1], strict=True):
+        exits[key] = value
+    if "exit_reason_unknown" in outcomes:
+        outcomes["exit_reason_unknown"] = inner[-1]
+    if "exited" in outcomes and not exited_shown:
+        outcomes["exited"] = None
+
+
+def _not_recorded_suppress(outcomes: dict, situation: dict, min_count: int) -> None:
+    """``situation_not_recorded`` is part of the ``unknown`` situation: shown only with it,
+    and only when it and the rest of ``unknown`` are 0 or ``min_count`` or more."""
+    if "situation_not_recorded" not in outcomes:
+        return
+    not_recorded = outcomes["situation_not_recorded"]
+    unknown = situation.get("unknown")
+    if not isinstance(not_recorded, int) or not isinstance(unknown, int):
+        outcomes["situation_not_recorded"] = None if not_recorded else not_recorded
+        return
+    if _small(not_recorded, min_count) or _small(unknown - not_recorded, min_count):
+        outcomes["situation_not_recorded"] = None
 
 
 # ---------------------------------------------------------------------------

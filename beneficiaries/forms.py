@@ -159,6 +159,8 @@ class ExitForm(forms.Form):
                                 validators=[_not_in_future])
     exit_reason = forms.ChoiceField(label=_("Reason"), choices=[
         ("", "—"), *Beneficiary.ExitReason.choices])
+    # The person's version when the page was opened: a colleague's save meanwhile is detected.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, entry_date: dt.date | None, **kwargs):
         super().__init__(*args, **kwargs)

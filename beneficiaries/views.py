@@ -270,22 +270,45 @@ def _record_conflict(form, refusal) -> dict:
 def beneficiary_exit(request, org_slug, public_id):
     """Record that the person has left (date, reason), or cancel a recorded exit."""
     beneficiary = beneficiary_for(request.membership, public_id)
+    stale = _exit_stale(request, beneficiary)
     if request.method == "POST" and request.POST.get("action") == "cancel":
+        if stale:
+            messages.warning(request, _(
+                "Someone else changed this person while you had the page open: the exit was "
+                "NOT cancelled. Check it below and cancel again if needed."))
+            return redirect("beneficiaries:exit", org_slug=org_slug, public_id=public_id)
         if beneficiary.exit_date is not None:
             beneficiary_exit_cancel(beneficiary=beneficiary)
             messages.success(request, _("The exit has been cancelled: %(code)s is active "
                                         "again.") % {"code": beneficiary.code})
         return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
     initial = {"exit_date": beneficiary.exit_date or timezone.localdate(),
-               "exit_reason": beneficiary.exit_reason}
+               "exit_reason": beneficiary.exit_reason, "version": beneficiary.version}
     form = ExitForm(request.POST or None, initial=initial, entry_date=beneficiary.entry_date)
+    if request.method == "POST" and form.is_valid() and stale:
+        # Nothing written: the typed exit stays in the form, now over the saved version.
+        form = ExitForm({**request.POST.dict(), "version": beneficiary.version},
+                        entry_date=beneficiary.entry_date)
+        return render(request, "beneficiaries/exit.html", {
+            "form": form, "beneficiary": beneficiary, "org_slug": org_slug,
+            "notice": _("Someone else changed this person while you had this page open "
+                        "(see the exit recorded above). Your exit has NOT been saved yet: "
+                        "save again to replace theirs.")}, status=409)
     if request.method == "POST" and form.is_valid():
+        form.cleaned_data.pop("version", None)
         beneficiary_exit_record(beneficiary=beneficiary, **form.cleaned_data)
         messages.success(request, _("The exit of %(code)s on %(date)s has been recorded.") % {
             "code": beneficiary.code, "date": date_format(form.cleaned_data["exit_date"])})
         return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
     return render(request, "beneficiaries/exit.html",
                   {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+
+
+def _exit_stale(request, beneficiary) -> bool:
+    """Whether an exit page sent was opened on an older version of the person (a page
+    without a version, from another client, edits the person as they are now)."""
+    posted = request.POST.get("version", "") if request.method == "POST" else ""
+    return posted.strip().isdigit() and int(posted) != beneficiary.version
 
 
 @login_required

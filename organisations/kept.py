@@ -80,6 +80,15 @@ def form_take(*, user, path: str) -> dict | None:
     return kept.data if kept is not None else None
 
 
+def kept_forms_purge() -> int:
+    """Delete the forms kept longer than ``KEEP_FOR``; how many were deleted.
+
+    ``form_keep`` and ``form_take`` purge too, but only when someone's session ends or they
+    come back: run from cron (``purge_uploads``) so typed answers never outlive the hour."""
+    deleted, _by_model = KeptForm.objects.filter(kept_at__lt=timezone.now() - KEEP_FOR).delete()
+    return deleted
+
+
 def login_required_keeping_form(view):
     """``login_required`` that keeps a keeping form sent after the session ended."""
 

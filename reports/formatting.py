@@ -502,9 +502,10 @@ def at_work_sentence(at_work: Mapping[str, Any] | None, *,
     ``hide_below``: the board's threshold; a smaller count is not written."""
     sentence = _at_work_share(at_work)
     n = (at_work or {}).get("n")
-    if not n or not not_recorded or (at_work or {}).get("value") is None:
+    if not n or not_recorded == 0 or (at_work or {}).get("value") is None:
         return sentence
-    if not_recorded < hide_below:
+    # None: the board's report hid a count below 5 (never a zero).
+    if not_recorded is None or not_recorded < hide_below:
         return _("%(sentence)s; situation not recorded for some of them, counted as not at "
                  "work.") % {"sentence": sentence}
     return _("%(sentence)s; situation not recorded for %(missing)s of them, counted as not "

@@ -22,7 +22,7 @@ from organisations.access import (
 from organisations.models import Membership
 from organisations.users import user_display_name
 from questionnaires.models import Questionnaire
-from questionnaires.selectors import AUDIENCE_BOARD, board_cuts
+from questionnaires.selectors import AUDIENCE_BOARD, board_cuts, board_filters
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
 from reports.forms import ReportFilterForm
 from reports.pdf import report_pdf
@@ -64,6 +64,8 @@ def pdf(request, org_slug, public_id):
     membership = request.membership
     questionnaire = questionnaire_for(membership, public_id)
     context = _report_context(request, membership, questionnaire, audience=AUDIENCE_BOARD)
+    if not context["pdf_allowed"]:
+        return render(request, "reports/pdf_refused.html", context, status=400)
     content = report_pdf_cached(
         key=context["view_key"],
         render=lambda: report_pdf(
@@ -97,6 +99,7 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
         programmes=programmes_for(membership), comparisons=comparisons,
         board_cuts=board_cuts(questionnaire=questionnaire) if board else None)
     filters = form.report_filters()
+    pdf_allowed = board or _board_cut_is(filters, questionnaire=questionnaire)
     if audience is not None:
         filters = dataclasses.replace(filters, audience=audience)
     cached = report_cached(questionnaire=questionnaire, filters=filters)
@@ -118,4 +121,15 @@ def _report_context(request, membership: Membership, questionnaire: Questionnair
         "view": view,
         "view_key": view_key,
         "query": request.GET.urlencode(),
+        "pdf_allowed": pdf_allowed,
     }
+
+
+def _board_cut_is(filters, *, questionnaire: Questionnaire) -> bool:
+    """Whether a director's filters are one of the board's fixed cuts.
+
+    The PDF goes to the board: two PDFs of free periods one day apart differ by the one
+    person who entered that day, and give all their answers back (15 of 15 tried on the
+    demo). Directors print only the cuts the board could ask for itself."""
+    wanted = dataclasses.replace(filters, audience=AUDIENCE_BOARD)
+    return any(board_filters(cut=cut) == wanted for cut in board_cuts(questionnaire=questionnaire))

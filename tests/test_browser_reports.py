@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from beneficiaries.models import Beneficiary
 from questionnaires.seeding import demo_seed
+from questionnaires.selectors import board_cuts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +48,22 @@ def test_a_director_filters_the_dashboard_and_downloads_the_pdf(
     assert parse_qs(urlparse(page.url).query)["programme"] == [programme]
     assert page.get_by_label("Programme").input_value() == programme
 
+    # The PDF goes to the board: only for a cut the board could ask for (no programme cut
+    # holds enough people here), so the page says why there is none.
+    assert page.get_by_role("link", name="Télécharger le rapport (PDF)").count() == 0
+    assert page.get_by_text("pour que personne ne puisse être reconnu").count() == 1
+
+    year = next(c for c in board_cuts(questionnaire=demo) if c.kind == "year")
+    page.get_by_label("Programme").select_option("")
+    page.get_by_label("Entrées du").fill(year.start.isoformat())
+    page.get_by_label("au", exact=True).fill(year.end.isoformat())
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url(lambda url: "au=" in url)
     path = download_pdf(page, tmp_path)
     assert path.name.endswith(".pdf")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert programme in text  # the cover says what the report is restricted to
+    assert str(year.start.year) in text  # the cover says what the report is restricted to
 
 
 def test_a_board_member_sees_no_beneficiary_code_anywhere(

@@ -1,4 +1,3 @@
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -78,12 +77,11 @@ class Command(BaseCommand):
             counsellor_id=counsellor_id,
             programme=options["programme"] or None,
         )
-        if options["audience"] == AUDIENCE_BOARD or options["cut"]:
+        # A PDF leaves the organisation for the board: its report, for the board's cuts only
+        # (two PDFs of free periods one day apart would give a person's answers back).
+        if options["audience"] == AUDIENCE_BOARD or options["cut"] or options["format"] == "pdf":
             cut = self._board_cut(questionnaire, filters, options["cut"])
             filters = board_filters(cut=cut)
-        elif options["format"] == "pdf":
-            # A PDF leaves the organisation: never a count below 5 in it, whatever the filters.
-            filters = dataclasses.replace(filters, audience=AUDIENCE_BOARD)
         report = impact_report(questionnaire=questionnaire, filters=filters)
         if options["format"] == "pdf":
             # Imported here: charts and WeasyPrint would slow down every JSON report.
