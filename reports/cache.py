@@ -33,8 +33,8 @@ from questionnaires.models import Questionnaire, Response
 from reports.models import ReportVersion
 
 if TYPE_CHECKING:
-    from questionnaires.selectors import ReportFilters
     from reports.presentation import ReportView
+    from reports.selectors import ReportFilters
 
 # This module is imported by every process (signals, imports, the demo seed): the statistics
 # and the charts are imported only where a report is computed.
@@ -142,7 +142,7 @@ def report_cached(*, questionnaire: Questionnaire, filters: ReportFilters) -> Ca
     stored = cache.get(key)
     if stored is not None:
         return CachedReport(stored["report"], stored["span"], key, computed=False)
-    from questionnaires.selectors import impact_report
+    from reports.selectors import impact_report
 
     report = impact_report(questionnaire=questionnaire, filters=filters)
     span = answered_span(questionnaire=questionnaire, filters=filters)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analysis.disclosure import BoardCut
-from questionnaires.selectors import ReportFilters, board_filters
+from reports.selectors import ReportFilters, board_filters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 
 from organisations.models import Organisation
 from questionnaires.models import Questionnaire
-from questionnaires.selectors import ReportFilters
 from reports.presentation import ReportView, filters_text, period_text, report_view
+from reports.selectors import ReportFilters
 
 # WeasyPrint warns about every SVG presentation attribute it reads as CSS; they render fine.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

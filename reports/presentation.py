@@ -21,7 +21,6 @@ from django.utils.translation import ngettext
 
 from analysis.disclosure import BoardCut
 from analysis.tests_of_change import significance_label
-from questionnaires.selectors import ReportFilters
 from reports import charts
 from reports.formatting import (
     EXIT_LABELS,
@@ -49,6 +48,7 @@ from reports.formatting import (
     verdict_label,
     warning_text,
 )
+from reports.selectors import ReportFilters
 
 ALPHA = 0.05
 # Significance labels under which the table's over/under marks mean something.

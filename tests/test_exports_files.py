@@ -14,8 +14,8 @@ from beneficiaries.models import Beneficiary
 from questionnaires import exports
 from questionnaires.definitions import definition_parse
 from questionnaires.importing import responses_import, table_read_csv
-from questionnaires.selectors import impact_report
 from questionnaires.services import questionnaire_load
+from reports.selectors import impact_report
 from tests.test_builder_views import url
 from tests.test_upload_views import confirm, token_of, upload
 

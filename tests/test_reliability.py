@@ -13,7 +13,7 @@ from beneficiaries.models import Beneficiary
 from questionnaires import importing
 from questionnaires.importing import ImportRefused, responses_import, table_read_csv
 from questionnaires.models import Answer, Response
-from questionnaires.selectors import impact_report
+from reports.selectors import impact_report
 from tests.test_impact_report import seed_table_csv
 
 pytestmark = pytest.mark.django_db

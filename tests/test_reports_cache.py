@@ -9,8 +9,8 @@ from django.db import connection
 from questionnaires.importing import responses_import, table_read_csv
 from questionnaires.models import Answer, Choice, Response
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import ReportFilters
 from reports.cache import report_cached, report_version, report_version_bump
+from reports.selectors import ReportFilters
 from reports.signals import PendingBumps
 from tests.factories import BeneficiaryFactory, ResponseFactory
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from analysis.disclosure import BoardCut, board_cut_parse
 from organisations.access import organisation_for_command, questionnaire_for_command
-from questionnaires.selectors import (
+from reports.selectors import (
     AUDIENCE_BOARD,
     AUDIENCE_OPERATOR,
     ReportFilters,
