@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F
 from django.utils import timezone
 
-from questionnaires.models import Questionnaire, Response
+from questionnaires.models import Questionnaire
 from reports.models import ReportVersion
 
 if TYPE_CHECKING:
@@ -95,23 +95,6 @@ class CachedReport:
     computed: bool  # False when it came from the cache
 
 
-def answered_span(
-    *, questionnaire: Questionnaire, filters: ReportFilters
-) -> tuple[dt.date | None, dt.date | None]:
-    """First and last answer dates of the responses the report counts (for its cover)."""
-    responses = Response.objects.filter(questionnaire=questionnaire)
-    if filters.answered_from:
-        responses = responses.filter(answered_on__gte=filters.answered_from)
-    if filters.answered_to:
-        responses = responses.filter(answered_on__lte=filters.answered_to)
-    if filters.counsellor_id is not None:
-        responses = responses.filter(beneficiary__counsellor_id=filters.counsellor_id)
-    if filters.programme:
-        responses = responses.filter(beneficiary__programme=filters.programme)
-    span = responses.aggregate(first=Min("answered_on"), last=Max("answered_on"))
-    return span["first"], span["last"]
-
-
 def report_cache_key(*, questionnaire: Questionnaire, filters: ReportFilters) -> str:
     """Where the report of this questionnaire under these filters is kept now."""
     version = report_version(organisation_id=questionnaire.organisation_id)
@@ -124,15 +107,14 @@ def report_cache_key(*, questionnaire: Questionnaire, filters: ReportFilters) ->
 
 
 def report_cached(*, questionnaire: Questionnaire, filters: ReportFilters) -> CachedReport:
-    """The impact report from the cache, computed (once, by ``impact_report``) if missing."""
+    """The impact report from the cache, computed (once, by ``report_compute``) if missing."""
     key = report_cache_key(questionnaire=questionnaire, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return CachedReport(stored["report"], stored["span"], key, computed=False)
-    from reports.selectors import impact_report
+    from reports.selectors import report_compute
 
-    report = impact_report(questionnaire=questionnaire, filters=filters)
-    span = answered_span(questionnaire=questionnaire, filters=filters)
+    report, span = report_compute(questionnaire=questionnaire, filters=filters)
     cache.set(key, {"report": report, "span": span}, timeout=REPORT_TIMEOUT)
     return CachedReport(report, span, key, computed=True)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils import timezone
 
+from analysis.data import SurveyData
 from analysis.disclosure import BoardCut, board_cuts_allowed, report_for_board
 from analysis.report import comparison_pairs, report_build, survey_data_filter
 from questionnaires.models import Questionnaire, Response
@@ -57,8 +58,24 @@ class ReportFilters:
         return chosen
 
 
-def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
-    """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
+AnsweredSpan = tuple[dt.date | None, dt.date | None]
+
+
+def answered_span(data: SurveyData) -> AnsweredSpan:
+    """First and last answer dates of the responses in ``data`` (for the report's cover).
+
+    Read from the arrays the report was computed from, so that the span and the report
+    follow the same filter (cohorts, segments) by construction.
+    """
+    if not data.response_answered_on.size:
+        return None, None
+    days = data.response_answered_on.astype("datetime64[D]")
+    return days.min().item(), days.max().item()
+
+
+def report_compute(*, questionnaire: Questionnaire,
+                   filters: ReportFilters | None = None) -> tuple[dict, AnsweredSpan]:
+    """The impact report and the span of answer dates it covers, from one load."""
     filters = filters or ReportFilters()
     # Cohorts keep all their waves: whether a wave is due is judged today.
     data = survey_data_load(questionnaire=questionnaire, as_of=timezone.localdate())
@@ -68,8 +85,13 @@ def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None
             segments=filters.segments())
     report = report_build(data)
     if filters.audience == AUDIENCE_BOARD:
-        return report_for_board(report)
-    return report
+        report = report_for_board(report)
+    return report, answered_span(data)
+
+
+def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
+    """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
+    return report_compute(questionnaire=questionnaire, filters=filters)[0]
 
 
 def board_cuts(*, questionnaire: Questionnaire) -> list[BoardCut]:
