@@ -30,8 +30,8 @@ from questionnaires.models import Questionnaire
 from reports.models import ReportVersion
 
 if TYPE_CHECKING:
-    from reports.presentation import ReportView
     from reports.selectors import ReportFilters
+    from reports.view_objects import ReportView
 
 # This module is imported by every process (signals, imports, the demo seed): the statistics
 # and the charts are imported only where a report is computed.

@@ -23,8 +23,8 @@ from questionnaires.models import Questionnaire
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
 from reports.forms import ReportFilterForm
 from reports.pdf import report_pdf
-from reports.presentation import filters_text, period_text
 from reports.selectors import AUDIENCE_BOARD, board_cuts
+from reports.sentences import filters_text, period_text
 
 REPORT_ROLES = (Role.DIRECTOR, Role.BOARD)
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from beneficiaries.models import Beneficiary
 from questionnaires.seeding import demo_seed
 from reports.formatting import chi2_line, count_format
-from reports.presentation import headline_comparison, report_comparisons
+from reports.sections import headline_comparison, report_comparisons
 
 
 @pytest.fixture(autouse=True)
