@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import situation_due_on
+from beneficiaries.signals import people_changed
 from organisations.models import Organisation
 from organisations.permissions import roles_with
 from questionnaires.audit import history_bulk_record
@@ -36,7 +37,6 @@ from questionnaires.tables import (
     date_parse,
     table_write_csv,
 )
-from reports.cache import report_version_bump
 
 PEOPLE_COLUMNS = ("code", "counsellor", "programme", "entry_date", "exit_date", "exit_reason",
                   "situation_6_months", "gender", "birth_year", "education")
@@ -270,7 +270,7 @@ def people_import(*, organisation: Organisation, table: Table,
                         history_type="+", **audit)
     history_bulk_record(model=Beneficiary, column="id", values=[p.pk for p in plan.updated],
                         history_type="~", **audit)
-    report_version_bump(organisation_id=organisation.id)
+    people_changed.send(sender=Beneficiary, organisation_id=organisation.id)
     return PeopleImportResult(created=len(created), updated=len(plan.updated),
                               unchanged=plan.unchanged)
 

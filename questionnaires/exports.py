@@ -351,7 +351,7 @@ def aggregate_rows(*, questionnaire: Questionnaire) -> list[AggregateRow]:
     the export and the board's dashboard hide the same cells: hiding different ones would
     let the two be subtracted from each other.
     """
-    from questionnaires.selectors import AUDIENCE_BOARD, ReportFilters, impact_report
+    from reports.selectors import AUDIENCE_BOARD, ReportFilters, impact_report
 
     report = impact_report(questionnaire=questionnaire,
                            filters=ReportFilters(audience=AUDIENCE_BOARD))

@@ -24,6 +24,7 @@ from beneficiaries.models import Beneficiary
 from questionnaires.audit import history_bulk_record
 from questionnaires.bulk import rows_delete, rows_insert
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+from questionnaires.signals import responses_changed
 from questionnaires.tables import (
     FIXED_COLUMNS,
     ImportRefused,
@@ -32,7 +33,6 @@ from questionnaires.tables import (
     cell_restore,
     date_parse,
 )
-from reports.cache import report_version_bump
 
 logger = logging.getLogger(__name__)
 
@@ -330,7 +330,7 @@ def _plan_write(
                         history_type="+", **audit)
     history_bulk_record(model=Answer, column="response_id",
                         values=[row.response_id for row in fresh], history_type="+", **audit)
-    report_version_bump(organisation_id=questionnaire.organisation_id)
+    responses_changed.send(sender=Response, organisation_id=questionnaire.organisation_id)
     return ImportResult(
         beneficiaries_created=len(plan.new_codes),
         responses_created=len(fresh),

@@ -24,7 +24,7 @@ from questionnaires.bulk import rows_insert
 from questionnaires.definitions import definition_parse
 from questionnaires.models import Answer, Questionnaire, Response
 from questionnaires.services import questionnaire_load
-from reports.cache import report_version_bump
+from questionnaires.signals import responses_changed
 
 DEMO_DEFINITION = Path(__file__).with_name("demo") / "demo.json"
 DEMO_SEED = 20_190_101
@@ -281,6 +281,6 @@ def demo_seed(*, organisation_slug: str, n: int, password: str | None = None) ->
                          choice_ids[keep].tolist(), strict=True),
             )
     # bulk_create and COPY send no signals: say the organisation's reports are stale.
-    report_version_bump(organisation_id=organisation.id)
+    responses_changed.send(sender=Response, organisation_id=organisation.id)
     return SeedResult(organisation, questionnaire, n, responses_written, answers_written,
                       already_filled=False)

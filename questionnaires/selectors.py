@@ -1,10 +1,13 @@
-"""Reading questionnaires for the statistics: the one place that turns rows into arrays."""
+"""Reading questionnaires for the statistics: the one place that turns rows into arrays.
+
+The report itself (filters, cache, board cuts) lives in reports/selectors.py, which calls
+this loader: reads go reports → questionnaires → analysis, never back.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -12,51 +15,11 @@ from django.db import connection
 from django.utils import timezone
 
 from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
-from analysis.disclosure import BoardCut, board_cuts_allowed, report_for_board
-from analysis.report import comparison_pairs, report_build, survey_data_filter
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Answer, Choice, Questionnaire, Response
 
 # Segments the report can be cut by and that the attrition check compares.
 SEGMENTS = ("gender", "age_group", "education", "programme", "counsellor")
-
-
-AUDIENCE_OPERATOR = "operator"
-AUDIENCE_BOARD = "board"
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    """What a report is restricted to; ``None`` means no restriction.
-
-    The period selects *cohorts*: the people whose wave-1 answer falls in
-    [``cohort_from``, ``cohort_to``], followed through every wave whatever its date, so that
-    a period never breaks a pair. ``audience`` "board" gives the board's report
-    (analysis/disclosure.py: no count below 5); it is part of the cache key.
-    """
-
-    cohort_from: dt.date | None = None
-    cohort_to: dt.date | None = None
-    counsellor_id: int | None = None
-    programme: str | None = None
-    audience: str = AUDIENCE_OPERATOR
-
-    # The names of the first series, for readers that still use them.
-    @property
-    def answered_from(self) -> dt.date | None:
-        return self.cohort_from
-
-    @property
-    def answered_to(self) -> dt.date | None:
-        return self.cohort_to
-
-    def segments(self) -> dict[str, str]:
-        chosen = {}
-        if self.counsellor_id is not None:
-            chosen["counsellor"] = str(self.counsellor_id)
-        if self.programme:
-            chosen["programme"] = self.programme
-        return chosen
 
 
 def _age_group(birth_year: int | None, on: dt.date) -> str:
@@ -209,47 +172,3 @@ def survey_data_load(
         wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
         as_of=np.datetime64(as_of or timezone.localdate(), "D"),
     )
-
-
-def impact_report(*, questionnaire: Questionnaire, filters: ReportFilters | None = None) -> dict:
-    """The impact report of formats.md §3: what the command, the dashboard and the PDF show."""
-    filters = filters or ReportFilters()
-    # Cohorts keep all their waves: whether a wave is due is judged today.
-    data = survey_data_load(questionnaire=questionnaire, as_of=timezone.localdate())
-    if (filters.cohort_from, filters.cohort_to, filters.segments()) != (None, None, {}):
-        data = survey_data_filter(
-            data, cohort_from=filters.cohort_from, cohort_to=filters.cohort_to,
-            segments=filters.segments())
-    report = report_build(data)
-    if filters.audience == AUDIENCE_BOARD:
-        return report_for_board(report)
-    return report
-
-
-def board_cuts(*, questionnaire: Questionnaire) -> list[BoardCut]:
-    """The fixed cuts the board may ask for on this questionnaire (analysis/disclosure.py)."""
-    waves = list(questionnaire.waves.order_by("number").values_list("number", flat=True))
-    rows = list(Response.objects.filter(questionnaire=questionnaire).values_list(
-        "beneficiary_id", "wave__number", "answered_on", "beneficiary__programme"))
-    people = sorted({row[0] for row in rows})
-    index = {pk: k for k, pk in enumerate(people)}
-    position = {number: k for k, number in enumerate(waves)}
-    present = np.zeros((len(people), len(waves)), dtype=bool)
-    cohort = np.full(len(people), np.datetime64("NaT"), dtype="datetime64[D]")
-    programme = np.full(len(people), "", dtype=object)
-    for beneficiary_id, wave, answered_on, beneficiary_programme in rows:
-        k = index[beneficiary_id]
-        present[k, position[wave]] = True
-        programme[k] = beneficiary_programme or ""
-        if waves and wave == waves[0]:
-            day = np.datetime64(answered_on, "D")
-            if np.isnat(cohort[k]) or day < cohort[k]:
-                cohort[k] = day
-    return board_cuts_allowed(cohort_dates=cohort, programmes=programme.astype(str),
-                              present=present, pairs=comparison_pairs(len(waves)))
-
-
-def board_filters(*, cut: BoardCut) -> ReportFilters:
-    """The report filters of one of the board's cuts."""
-    return ReportFilters(cohort_from=cut.start, cohort_to=cut.end, programme=cut.programme,
-                         audience=AUDIENCE_BOARD)

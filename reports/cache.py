@@ -1,17 +1,15 @@
 """The computed impact report, kept in Django's cache per (questionnaire, filters).
 
 A key names the questionnaire, its organisation's *report version* and the filters. The
-version is a number in the database (reports.models.ReportVersion) that signals
-(reports/signals.py) bump whenever a response, an answer, a beneficiary or a questionnaire of
-the organisation changes, and that bulk writers (imports, the demo seed) bump explicitly: a
-bumped version makes every older key unreachable. It is not kept in the cache because the
-cache may be flushed, restarted or down (vises/cache.py turns Redis errors into misses): the
-saves and imports that bump it never touch Redis.
-
-A second part of the key is read from the database (how many responses the questionnaire has
-and when one last changed, the same for the organisation's beneficiaries). It costs two small
-queries and keeps a report fresh when the cache is the per-process local memory and another
-process (a command, another web worker) wrote the data.
+version is a number in the database (reports.models.ReportVersion), the one invalidation
+mechanism: reports/signals.py bumps it whenever a response, an answer, a beneficiary or a
+questionnaire of the organisation changes (model signals) and when a bulk writer (imports,
+the demo seed, the people import) sends ``responses_changed`` / ``people_changed``; a bumped
+version makes every older key unreachable. It is not kept in the cache because the cache may
+be flushed, restarted or down (vises/cache.py turns Redis errors into misses): the saves and
+imports that bump it never touch Redis. Being read from the database on every request, it
+also keeps a report fresh when the cache is the per-process local memory and another process
+(a command, another web worker) wrote the data.
 """
 
 from __future__ import annotations
@@ -25,16 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import F
 from django.utils import timezone
 
-from beneficiaries.models import Beneficiary
-from questionnaires.models import Questionnaire, Response
+from questionnaires.models import Questionnaire
 from reports.models import ReportVersion
 
 if TYPE_CHECKING:
-    from questionnaires.selectors import ReportFilters
-    from reports.presentation import ReportView
+    from reports.selectors import ReportFilters
+    from reports.view_objects import ReportView
 
 # This module is imported by every process (signals, imports, the demo seed): the statistics
 # and the charts are imported only where a report is computed.
@@ -62,8 +59,8 @@ def _version_increment(organisation_id: int) -> None:
                 [ReportVersion(organisation_id=organisation_id)], ignore_conflicts=True)
             versions.update(version=F("version") + 1)
     except DatabaseError as error:
-        # The data is committed; at worst a report stays stale until its data fingerprint
-        # or its timeout renews it. A save must not answer an error for this.
+        # The data is committed; at worst a report stays stale until the next bump of the
+        # organisation or its timeout renews it. A save must not answer an error for this.
         logger.warning("Report version of organisation %s not bumped: %s", organisation_id,
                        error)
 
@@ -79,16 +76,6 @@ def report_version_bump(*, organisation_id: int) -> None:
         transaction.on_commit(lambda: _version_increment(organisation_id), robust=True)
     else:
         _version_increment(organisation_id)
-
-
-def _data_fingerprint(questionnaire: Questionnaire) -> str:
-    responses = Response.objects.filter(questionnaire=questionnaire).aggregate(
-        count=Count("id"), changed=Max("updated_at"))
-    beneficiaries = Beneficiary.objects.filter(
-        organisation_id=questionnaire.organisation_id).aggregate(
-        count=Count("id"), changed=Max("updated_at"))
-    return (f"{responses['count']}.{responses['changed']}."
-            f"{beneficiaries['count']}.{beneficiaries['changed']}")
 
 
 def _filters_key(filters: ReportFilters) -> str:
@@ -108,44 +95,26 @@ class CachedReport:
     computed: bool  # False when it came from the cache
 
 
-def answered_span(
-    *, questionnaire: Questionnaire, filters: ReportFilters
-) -> tuple[dt.date | None, dt.date | None]:
-    """First and last answer dates of the responses the report counts (for its cover)."""
-    responses = Response.objects.filter(questionnaire=questionnaire)
-    if filters.answered_from:
-        responses = responses.filter(answered_on__gte=filters.answered_from)
-    if filters.answered_to:
-        responses = responses.filter(answered_on__lte=filters.answered_to)
-    if filters.counsellor_id is not None:
-        responses = responses.filter(beneficiary__counsellor_id=filters.counsellor_id)
-    if filters.programme:
-        responses = responses.filter(beneficiary__programme=filters.programme)
-    span = responses.aggregate(first=Min("answered_on"), last=Max("answered_on"))
-    return span["first"], span["last"]
-
-
 def report_cache_key(*, questionnaire: Questionnaire, filters: ReportFilters) -> str:
     """Where the report of this questionnaire under these filters is kept now."""
     version = report_version(organisation_id=questionnaire.organisation_id)
     # The day is part of the key: who is due for a wave is counted at today's date.
     digest = hashlib.sha256(
-        f"{_data_fingerprint(questionnaire)}#{_filters_key(filters)}"
+        f"{_filters_key(filters)}"
         f"#{timezone.localdate().isoformat()}".encode()
     ).hexdigest()[:24]
     return f"reports:report:{questionnaire.public_id}:{version}:{digest}"
 
 
 def report_cached(*, questionnaire: Questionnaire, filters: ReportFilters) -> CachedReport:
-    """The impact report from the cache, computed (once, by ``impact_report``) if missing."""
+    """The impact report from the cache, computed (once, by ``report_compute``) if missing."""
     key = report_cache_key(questionnaire=questionnaire, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return CachedReport(stored["report"], stored["span"], key, computed=False)
-    from questionnaires.selectors import impact_report
+    from reports.selectors import report_compute
 
-    report = impact_report(questionnaire=questionnaire, filters=filters)
-    span = answered_span(questionnaire=questionnaire, filters=filters)
+    report, span = report_compute(questionnaire=questionnaire, filters=filters)
     cache.set(key, {"report": report, "span": span}, timeout=REPORT_TIMEOUT)
     return CachedReport(report, span, key, computed=True)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analysis.disclosure import BoardCut
-from questionnaires.selectors import ReportFilters, board_filters
+from reports.selectors import ReportFilters, board_filters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -62,7 +62,7 @@ class ReportFilterForm(forms.Form):
         """The board's fields keep the URL's words: ``du`` names a period of entry (whole
         history, a year, a semester), ``programme`` a programme over the whole history;
         ``au`` must stay empty."""
-        from reports.presentation import board_cut_label
+        from reports.sentences import board_cut_label
 
         self.fields["du"] = forms.ChoiceField(
             label=_("People who entered"), required=False,

@@ -16,8 +16,10 @@ from django.utils.formats import date_format
 
 from organisations.models import Organisation
 from questionnaires.models import Questionnaire
-from questionnaires.selectors import ReportFilters
-from reports.presentation import ReportView, filters_text, period_text, report_view
+from reports.presentation import report_view
+from reports.selectors import ReportFilters
+from reports.sentences import filters_text, period_text
+from reports.view_objects import ReportView
 
 # WeasyPrint warns about every SVG presentation attribute it reads as CSS; they render fine.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -3,8 +3,9 @@
 Every save or delete of a response, an answer, a beneficiary or a part of a questionnaire
 notes which organisation changed; the organisation's report version is bumped once, when the
 transaction commits (reports/cache.py). Saving 30 answers costs one bump, not 30, and no
-query while the transaction runs. Bulk writers that bypass signals (bulk_create, COPY) call
-``report_version_bump`` themselves.
+query while the transaction runs. Bulk writers that bypass model signals (bulk_create, COPY)
+send ``questionnaires.signals.responses_changed`` or ``beneficiaries.signals.people_changed``,
+received here: the apps that write never import reports/.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 
 from beneficiaries.models import Beneficiary
+from beneficiaries.signals import people_changed
 from questionnaires.models import (
     Answer,
     Choice,
@@ -25,6 +27,7 @@ from questionnaires.models import (
     Scale,
     Wave,
 )
+from questionnaires.signals import responses_changed
 from reports.cache import report_version_bump
 
 logger = logging.getLogger(__name__)
@@ -97,6 +100,12 @@ def report_data_changed(sender, instance, **kwargs) -> None:
     _note(instance)
 
 
+def report_data_written(sender, *, organisation_id: int, **kwargs) -> None:
+    """Receiver of the bulk writers' signals: the organisation's reports are stale once the
+    writer's transaction commits."""
+    report_version_bump(organisation_id=organisation_id)
+
+
 WATCHED = (Beneficiary, Questionnaire, Wave, Scale, Choice, Item, Response, Answer)
 
 
@@ -105,3 +114,5 @@ def signals_connect() -> None:
         uid = f"reports-{model._meta.label_lower}"
         post_save.connect(report_data_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(report_data_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    responses_changed.connect(report_data_written, dispatch_uid="reports-responses-changed")
+    people_changed.connect(report_data_written, dispatch_uid="reports-people-changed")

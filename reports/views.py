@@ -22,11 +22,11 @@ from organisations.access import (
 from organisations.models import Membership
 from organisations.users import user_display_name
 from questionnaires.models import Questionnaire
-from questionnaires.selectors import AUDIENCE_BOARD, board_cuts, board_filters
 from reports.cache import report_cached, report_pdf_cached, report_view_cached
 from reports.forms import ReportFilterForm
 from reports.pdf import report_pdf
-from reports.presentation import filters_text, period_text
+from reports.selectors import AUDIENCE_BOARD, board_cuts, board_filters
+from reports.sentences import filters_text, period_text
 
 
 @login_required

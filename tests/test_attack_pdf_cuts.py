@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from questionnaires.models import Response
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import board_cuts
+from reports.selectors import board_cuts
 
 pytestmark = pytest.mark.django_db
 

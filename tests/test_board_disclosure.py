@@ -29,7 +29,7 @@ from python_calamine import CalamineWorkbook
 from analysis.disclosure import board_cut_parse
 from questionnaires.models import Response
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import ReportFilters, board_cuts, board_filters, impact_report
+from reports.selectors import ReportFilters, board_cuts, board_filters, impact_report
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from beneficiaries.models import Beneficiary
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import board_cuts
+from reports.selectors import board_cuts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from beneficiaries.models import Beneficiary
 from questionnaires import exports
 from questionnaires.definitions import definition_parse
 from questionnaires.imports import responses_import
-from questionnaires.selectors import impact_report
 from questionnaires.services import questionnaire_load
 from questionnaires.tables import table_read_csv
+from reports.selectors import impact_report
 from tests.test_builder_views import url
 from tests.test_upload_views import confirm, token_of, upload
 

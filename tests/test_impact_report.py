@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from questionnaires.definitions import definition_parse
-from questionnaires.selectors import ReportFilters, impact_report
 from questionnaires.services import questionnaire_load
+from reports.selectors import ReportFilters, impact_report
 from tests.test_import_responses import run_import
 
 pytestmark = pytest.mark.django_db

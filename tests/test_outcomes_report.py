@@ -7,7 +7,8 @@ from django.utils import timezone
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.report import report_build
-from questionnaires.selectors import impact_report, survey_data_load
+from questionnaires.selectors import survey_data_load
+from reports.selectors import impact_report
 from tests.test_import_responses import run_import
 from tests.test_people_file import run_import as run_people_import
 

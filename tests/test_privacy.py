@@ -14,7 +14,7 @@ from beneficiaries.privacy import (
     beneficiary_erase,
 )
 from questionnaires.models import Answer, Response
-from questionnaires.selectors import impact_report
+from reports.selectors import impact_report
 from tests.factories import AnswerFactory, BeneficiaryFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db

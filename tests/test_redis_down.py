@@ -16,9 +16,9 @@ from django.urls import reverse
 from questionnaires.imports import responses_import
 from questionnaires.models import Response
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import ReportFilters
 from questionnaires.tables import table_read_csv
 from reports.cache import report_cached, report_version
+from reports.selectors import ReportFilters
 from tests.factories import BeneficiaryFactory
 from tests.test_impact_report import seed_table_csv
 from tests.test_reports_cache import setup_committed

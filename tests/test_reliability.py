@@ -13,8 +13,8 @@ from beneficiaries.models import Beneficiary
 from questionnaires import imports
 from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Response
-from questionnaires.selectors import impact_report
 from questionnaires.tables import ImportRefused, table_read_csv
+from reports.selectors import impact_report
 from tests.test_impact_report import seed_table_csv
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,17 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from beneficiaries.models import Beneficiary
+from beneficiaries.people_file import people_import
+from beneficiaries.signals import people_changed
 from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Choice, Response
 from questionnaires.seeding import demo_seed
-from questionnaires.selectors import ReportFilters
+from questionnaires.signals import responses_changed
 from questionnaires.tables import table_read_csv
 from reports.cache import report_cached, report_version, report_version_bump
+from reports.models import ReportVersion
+from reports.selectors import ReportFilters
 from reports.signals import PendingBumps
 from tests.factories import BeneficiaryFactory, ResponseFactory
 
@@ -134,7 +139,7 @@ def test_another_organisations_change_leaves_this_report_cached(
 
 def test_an_import_makes_the_report_stale(
         questionnaire, answered, django_capture_on_commit_callbacks):
-    """The import writes in bulk, without signals: it bumps the version itself."""
+    """The import writes in bulk, without model signals: it sends responses_changed."""
     cached(questionnaire)
     version = report_version(organisation_id=questionnaire.organisation_id)
     table = table_read_csv(b"beneficiary;wave;answered_on;Q01;Q02\nNEW-1;1;2024-03-01;A;B\n")
@@ -152,13 +157,40 @@ def test_the_demo_seed_bumps_the_organisations_version(
     assert report_version(organisation_id=organisation.pk) > version
 
 
-def test_a_write_by_another_process_is_seen_through_the_data_fingerprint(
+def test_the_people_import_bumps_the_organisations_version(
+        organisation, django_capture_on_commit_callbacks):
+    version = report_version(organisation_id=organisation.pk)
+    table = table_read_csv(b"code;programme\nP-1;Orientation\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        people_import(organisation=organisation, table=table)
+    assert report_version(organisation_id=organisation.pk) > version
+
+
+def test_a_bump_by_another_process_is_seen_because_the_version_is_read_from_the_database(
         questionnaire, answered):
-    """With the per-process local-memory cache, a command's bump is not seen here."""
+    """With the per-process local-memory cache, a command's bump is written to the
+    database row only; this process reads the row for every key."""
     cached(questionnaire)
-    Response.objects.filter(pk=answered[0].pk).update(answered_on=dt.date(2024, 5, 5),
-                                                     updated_at=dt.datetime(2031, 1, 1,
-                                                                            tzinfo=dt.UTC))
+    ReportVersion.objects.update_or_create(
+        organisation_id=questionnaire.organisation_id, defaults={"version": 7})
+    assert cached(questionnaire).computed
+
+
+def test_a_bulk_writers_signal_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    """Bulk writers (no model signals) say what they wrote; reports/ listens."""
+    cached(questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        responses_changed.send(sender=Response,
+                               organisation_id=questionnaire.organisation_id)
+    assert cached(questionnaire).computed
+
+
+def test_the_people_imports_signal_makes_the_report_stale(
+        questionnaire, answered, django_capture_on_commit_callbacks):
+    cached(questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        people_changed.send(sender=Beneficiary, organisation_id=questionnaire.organisation_id)
     assert cached(questionnaire).computed
 
 

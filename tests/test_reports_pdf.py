@@ -11,7 +11,7 @@ from django.utils import translation
 
 from beneficiaries.models import Beneficiary
 from reports.formatting import chi2_line, count_format
-from reports.presentation import headline_comparison, report_comparisons
+from reports.sections import headline_comparison, report_comparisons
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 

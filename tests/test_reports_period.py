@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from reports.presentation import period_text
+from reports.sentences import period_text
 
 
 @pytest.fixture(autouse=True)

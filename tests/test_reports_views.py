@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
-from questionnaires.selectors import board_cuts
+from reports.selectors import board_cuts
 from tests.factories import BeneficiaryFactory, ResponseFactory
 
 DEMO_COUNSELLORS = ("Dubois", "Benali", "Lambert")

@@ -10,7 +10,7 @@ from analysis.disclosure import BoardCut, board_cut_parse
 from organisations.access import organisation_for_command, questionnaire_for_command
 from organisations.files import output_open
 from organisations.users import user_display_name
-from questionnaires.selectors import (
+from reports.selectors import (
     AUDIENCE_BOARD,
     AUDIENCE_OPERATOR,
     ReportFilters,
