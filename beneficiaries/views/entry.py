@@ -14,10 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries.entry import entry_items, items_by_dimension, response_saved
-from beneficiaries.forms import (
-    ResponseEntryForm,
-    item_field_name,
-)
+from beneficiaries.forms import ResponseEntryForm, item_field_name
 from organisations.access import (
     beneficiary_for,
     membership_required,

@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from beneficiaries.charts import dimension_chart_svg
 from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_states_for
-from beneficiaries.forms import (
-    BeneficiaryFilterForm,
-)
+from beneficiaries.forms import BeneficiaryFilterForm
 from beneficiaries.history import person_history
 from beneficiaries.paths import person_paths
 from beneficiaries.people import (
@@ -20,13 +18,9 @@ from beneficiaries.people import (
     programmes_of,
     published_questionnaires,
 )
-from beneficiaries.privacy import (
-    beneficiaries_past_retention,
-)
+from beneficiaries.privacy import beneficiaries_past_retention
 from beneficiaries.scope import counsellors_of, default_scope
-from beneficiaries.services import (
-    situation_due_on,
-)
+from beneficiaries.services import situation_due_on
 from organisations.access import (
     beneficiaries_for,
     beneficiary_for,

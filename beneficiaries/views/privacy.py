@@ -10,17 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from beneficiaries.forms import (
-    ErasureForm,
-)
-from beneficiaries.privacy import (
-    beneficiary_data_export,
-    beneficiary_erase,
-)
-from organisations.access import (
-    beneficiary_for,
-    membership_required,
-)
+from beneficiaries.forms import ErasureForm
+from beneficiaries.privacy import beneficiary_data_export, beneficiary_erase
+from organisations.access import beneficiary_for, membership_required
 
 
 @login_required

@@ -11,11 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from beneficiaries.forms import (
-    BeneficiaryForm,
-    ExitForm,
-    SituationForm,
-)
+from beneficiaries.forms import BeneficiaryForm, ExitForm, SituationForm
 from beneficiaries.models import Beneficiary
 from beneficiaries.scope import counsellors_of
 from beneficiaries.services import (
@@ -29,11 +25,7 @@ from beneficiaries.services import (
     record_state_sign,
     situation_due_on,
 )
-from organisations.access import (
-    beneficiaries_for,
-    beneficiary_for,
-    membership_required,
-)
+from organisations.access import beneficiaries_for, beneficiary_for, membership_required
 from organisations.users import user_display_name
 
 

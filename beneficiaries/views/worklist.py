@@ -8,20 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus
-from beneficiaries.forms import (
-    WorklistFilterForm,
-)
-from beneficiaries.people import (
-    PAGE_SIZE,
-    SCOPE_ALL,
-    published_questionnaires,
-)
+from beneficiaries.forms import WorklistFilterForm
+from beneficiaries.people import PAGE_SIZE, SCOPE_ALL, published_questionnaires
 from beneficiaries.scope import default_scope, people_in_scope
 from beneficiaries.worklist import situations_due, work_items, work_items_page
-from organisations.access import (
-    membership_required,
-    questionnaires_for,
-)
+from organisations.access import membership_required, questionnaires_for
 
 
 @login_required

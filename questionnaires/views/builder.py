@@ -15,17 +15,8 @@ from django.views.decorators.http import require_POST
 
 from organisations.access import membership_required, questionnaire_for
 from questionnaires import builder
-from questionnaires.definitions import (
-    DefinitionInvalid,
-    ItemDef,
-)
-from questionnaires.forms import (
-    ChoiceFormSet,
-    ItemForm,
-    ScaleForm,
-    TitleForm,
-    WaveFormSet,
-)
+from questionnaires.definitions import DefinitionInvalid, ItemDef
+from questionnaires.forms import ChoiceFormSet, ItemForm, ScaleForm, TitleForm, WaveFormSet
 from questionnaires.models import Answer, Choice, Item, Response
 from questionnaires.services import MeaningConfirmationNeeded
 from questionnaires.views.common import meaning_confirmed, refused
@@ -214,15 +205,22 @@ def scale_edit(request, org_slug, public_id, key=None):
 @membership_required("manage_data")
 def scale_delete(request, org_slug, public_id, key):
     questionnaire = questionnaire_for(request.membership, public_id)
+    _apply(request, questionnaire=questionnaire,
+           change=lambda d: builder.definition_without_scale(d, key=key),
+           done=_("The scale “%(key)s” was removed.") % {"key": key})
+    return redirect("questionnaires:builder", org_slug, public_id)
+
+
+def _apply(request, *, questionnaire, change, done: str = "") -> None:
+    """A one-click change of the builder (remove, move): applied to the definition as it is
+    now; a refusal becomes error messages, a success the message ``done`` if any."""
     try:
-        builder.definition_apply(
-            questionnaire=questionnaire,
-            change=lambda d: builder.definition_without_scale(d, key=key))
+        builder.definition_apply(questionnaire=questionnaire, change=change)
     except DefinitionInvalid as refusal:
         refused(request, refusal.problems)
     else:
-        messages.success(request, _("The scale “%(key)s” was removed.") % {"key": key})
-    return redirect("questionnaires:builder", org_slug, public_id)
+        if done:
+            messages.success(request, done)
 
 
 def _item_form(data, definition, code, dimension=""):
@@ -271,14 +269,9 @@ def item_edit(request, org_slug, public_id):
 def item_delete(request, org_slug, public_id):
     questionnaire = questionnaire_for(request.membership, public_id)
     code = request.POST.get("code", "")
-    try:
-        builder.definition_apply(
-            questionnaire=questionnaire,
-            change=lambda d: builder.definition_without_item(d, code=code))
-    except DefinitionInvalid as refusal:
-        refused(request, refusal.problems)
-    else:
-        messages.success(request, _("The item %(code)s was removed.") % {"code": code})
+    _apply(request, questionnaire=questionnaire,
+           change=lambda d: builder.definition_without_item(d, code=code),
+           done=_("The item %(code)s was removed.") % {"code": code})
     return redirect("questionnaires:builder", org_slug, public_id)
 
 
@@ -292,12 +285,8 @@ def _step(request) -> int:
 def item_move(request, org_slug, public_id):
     questionnaire = questionnaire_for(request.membership, public_id)
     code, step = request.POST.get("code", ""), _step(request)
-    try:
-        builder.definition_apply(
-            questionnaire=questionnaire,
-            change=lambda d: builder.definition_item_move(d, code=code, step=step))
-    except DefinitionInvalid as refusal:
-        refused(request, refusal.problems)
+    _apply(request, questionnaire=questionnaire,
+           change=lambda d: builder.definition_item_move(d, code=code, step=step))
     return redirect(f"{_builder_url(org_slug, public_id)}#items")
 
 
@@ -307,13 +296,9 @@ def item_move(request, org_slug, public_id):
 def dimension_move(request, org_slug, public_id):
     questionnaire = questionnaire_for(request.membership, public_id)
     dimension, step = request.POST.get("dimension", ""), _step(request)
-    try:
-        builder.definition_apply(
-            questionnaire=questionnaire,
-            change=lambda d: builder.definition_dimension_move(d, dimension=dimension,
-                                                               step=step))
-    except DefinitionInvalid as refusal:
-        refused(request, refusal.problems)
+    _apply(request, questionnaire=questionnaire,
+           change=lambda d: builder.definition_dimension_move(d, dimension=dimension,
+                                                              step=step))
     return redirect(f"{_builder_url(org_slug, public_id)}#items")
 
 

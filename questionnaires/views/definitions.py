@@ -19,10 +19,7 @@ from questionnaires.definitions import (
     definition_json_load,
     definition_parse,
 )
-from questionnaires.forms import (
-    DefinitionUploadForm,
-    QuestionnaireCreateForm,
-)
+from questionnaires.forms import DefinitionUploadForm, QuestionnaireCreateForm
 from questionnaires.history import definition_history
 from questionnaires.models import Item, Response
 from questionnaires.services import MeaningConfirmationNeeded

@@ -16,9 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from organisations.access import membership_required, questionnaire_for
 from organisations.kept import form_take, login_required_keeping_form
-from questionnaires.forms import (
-    ResponsesUploadForm,
-)
+from questionnaires.forms import ResponsesUploadForm
 from questionnaires.imports import responses_check, responses_import
 from questionnaires.tables import ImportRefused, table_read_upload
 from questionnaires.uploads import pending_upload_discard, pending_upload_save, pending_upload_take
