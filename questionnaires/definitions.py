@@ -150,13 +150,7 @@ def _scales(raw, problems: list[str]) -> dict[str, tuple[ChoiceDef, ...]]:
             if not isinstance(choice, dict):
                 problems.append(_("%(where)s: an object is expected.") % {"where": cwhere})
                 continue
-            code = _text(choice.get("code"), where=cwhere, problems=problems, max_length=32)
-            if code in seen:
-                problems.append(
-                    _("%(where)s: the code “%(code)s” appears twice.")
-                    % {"where": cwhere, "code": code}
-                )
-            seen.add(code)
+            code = _code_once(choice, where=cwhere, problems=problems, seen=seen)
             score = choice.get("score")
             valid_number = isinstance(score, int | float) and not isinstance(score, bool)
             if score is not None and not (valid_number and math.isfinite(score)):
@@ -172,6 +166,17 @@ def _scales(raw, problems: list[str]) -> dict[str, tuple[ChoiceDef, ...]]:
     return scales
 
 
+def _code_once(raw: dict, *, where: str, problems: list[str], seen: set[str]) -> str:
+    """The code of a choice or an item, a problem if ``seen`` has it already (then it has)."""
+    code = _text(raw.get("code"), where=where, problems=problems, max_length=32)
+    if code in seen:
+        problems.append(
+            _("%(where)s: the code “%(code)s” appears twice.") % {"where": where, "code": code}
+        )
+    seen.add(code)
+    return code
+
+
 def _items(raw, scales: dict, problems: list[str]) -> tuple[ItemDef, ...]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ITEMS:
         problems.append(
@@ -184,17 +189,12 @@ def _items(raw, scales: dict, problems: list[str]) -> tuple[ItemDef, ...]:
         if not isinstance(item, dict):
             problems.append(_("%(where)s: an object is expected.") % {"where": where})
             continue
-        code = _text(item.get("code"), where=where, problems=problems, max_length=32)
-        if code in seen:
-            problems.append(
-                _("%(where)s: the code “%(code)s” appears twice.") % {"where": where, "code": code}
-            )
+        code = _code_once(item, where=where, problems=problems, seen=seen)
         if code.lower() in {"beneficiary", "wave", "answered_on"}:
             problems.append(
                 _("%(where)s: “%(code)s” is reserved for a column of the responses file.")
                 % {"where": where, "code": code}
             )
-        seen.add(code)
         scale = item.get("scale")
         if scale not in scales:
             problems.append(

@@ -68,24 +68,20 @@ def _member(organisation, role, username):
     return MembershipFactory(organisation=organisation, role=role, user__username=username)
 
 
-@pytest.fixture
-def counsellor(organisation):
-    return _member(organisation, "counsellor", "conseillere")
+def _member_fixture(role, username):
+    """A fixture: a member of the organisation with ``role``."""
+
+    @pytest.fixture
+    def member(organisation):
+        return _member(organisation, role, username)
+
+    return member
 
 
-@pytest.fixture
-def director(organisation):
-    return _member(organisation, "director", "directrice")
-
-
-@pytest.fixture
-def board_member(organisation):
-    return _member(organisation, "board", "administrateur")
-
-
-@pytest.fixture
-def manager(organisation):
-    return _member(organisation, "manager", "gestionnaire")
+counsellor = _member_fixture("counsellor", "conseillere")
+director = _member_fixture("director", "directrice")
+board_member = _member_fixture("board", "administrateur")
+manager = _member_fixture("manager", "gestionnaire")
 
 
 @pytest.fixture

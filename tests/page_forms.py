@@ -72,3 +72,14 @@ def signed_in(membership):
 def opened(client, url) -> dict:
     """The values the page's form would send as it was when opened."""
     return form_values(client.get(url).content.decode())
+
+
+def opened_then_saved_meanwhile(mine, theirs, url, changes: dict):
+    """``mine`` opens the form at ``url``; meanwhile ``theirs`` saves it with ``changes``.
+
+    Returns mine's browser and the form's values as mine opened it, now stale.
+    """
+    me, them = signed_in(mine), signed_in(theirs)
+    stale = opened(me, url)
+    them.post(url, {**opened(them, url), **changes})
+    return me, stale

@@ -3,7 +3,7 @@
 import pytest
 
 from questionnaires.models import Questionnaire
-from tests.page_forms import form_values, opened, signed_in
+from tests.page_forms import form_values, opened, opened_then_saved_meanwhile, signed_in
 from tests.test_builder_views import url
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,7 @@ def text_of(questionnaire, code):
 def test_an_item_changed_by_both_writes_nothing_and_shows_both_texts(
         questionnaire, manager, director):
     address = url("item_edit", questionnaire) + "?code=Q01"
-    mine, theirs = signed_in(manager), signed_in(director)
-    stale = opened(mine, address)
-    theirs.post(address, {**opened(theirs, address), "text": "Leur texte ?"})
+    mine, stale = opened_then_saved_meanwhile(manager, director, address, {"text": "Leur texte ?"})
     page = mine.post(address, {**stale, "text": "Mon texte ?"}).content.decode()
     assert text_of(questionnaire, "Q01") == "Leur texte ?"
     assert "data-builder-conflict" in page
@@ -44,9 +42,8 @@ def test_a_stale_item_page_keeps_a_colleagues_change_to_another_item(
 def test_a_stale_title_page_does_not_revert_the_waves_changed_meanwhile(
         questionnaire, manager, director):
     address = url("general", questionnaire)
-    mine, theirs = signed_in(manager), signed_in(director)
-    stale = opened(mine, address)
-    theirs.post(address, {**opened(theirs, address), "waves-1-label": "Milieu"})
+    mine, stale = opened_then_saved_meanwhile(
+        manager, director, address, {"waves-1-label": "Milieu"})
     mine.post(address, {**stale, "title": "Nouveau titre"})
     questionnaire.refresh_from_db()
     assert questionnaire.title == "Nouveau titre"
@@ -56,10 +53,8 @@ def test_a_stale_title_page_does_not_revert_the_waves_changed_meanwhile(
 def test_a_title_changed_by_both_is_shown_with_their_other_changes_in_the_form(
         questionnaire, manager, director):
     address = url("general", questionnaire)
-    mine, theirs = signed_in(manager), signed_in(director)
-    stale = opened(mine, address)
-    theirs.post(address, {**opened(theirs, address), "title": "Leur titre",
-                          "waves-1-label": "Milieu"})
+    mine, stale = opened_then_saved_meanwhile(
+        manager, director, address, {"title": "Leur titre", "waves-1-label": "Milieu"})
     page = mine.post(address, {**stale, "title": "Mon titre"}).content.decode()
     assert "data-builder-conflict" in page
     questionnaire.refresh_from_db()
@@ -74,10 +69,9 @@ def test_a_title_changed_by_both_is_shown_with_their_other_changes_in_the_form(
 
 def test_a_choice_relabelled_by_both_shows_both_labels(questionnaire, manager, director):
     address = url("scale_edit", questionnaire, "capacite")
-    mine, theirs = signed_in(manager), signed_in(director)
-    stale = opened(mine, address)
-    theirs.post(address, {**opened(theirs, address), "choices-0-label": "Oui, seul·e",
-                          "choices-2-label": "Non, je ne sais pas"})
+    mine, stale = opened_then_saved_meanwhile(
+        manager, director, address,
+        {"choices-0-label": "Oui, seul·e", "choices-2-label": "Non, je ne sais pas"})
     page = mine.post(address, {**stale, "choices-0-label": "Oui, tout seul"}).content.decode()
     assert "data-builder-conflict" in page
     assert "Oui, seul·e" in page

@@ -5,7 +5,6 @@ import random
 import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from questionnaires.definitions import definition_parse
@@ -18,8 +17,9 @@ from questionnaires.responses import (
     response_state,
 )
 from questionnaires.services import questionnaire_load
+from tests.concurrency import postgresql_only, run_threads
 from tests.factories import BeneficiaryFactory
-from tests.page_forms import form_values, opened, signed_in
+from tests.page_forms import form_values, opened, opened_then_saved_meanwhile, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,8 @@ def saved(person, published, counsellor):
 def test_a_stale_page_that_changed_one_answer_keeps_the_colleagues_other_answers(
         saved, person, published, counsellor, director):
     url = entry_url(person, published)
-    mine, theirs = signed_in(counsellor), signed_in(director)
-    stale = opened(mine, url)
-    theirs.post(url, {**opened(theirs, url), "item_Q01": "C", "answered_on": "2024-02-03"})
+    mine, stale = opened_then_saved_meanwhile(
+        counsellor, director, url, {"item_Q01": "C", "answered_on": "2024-02-03"})
     page = mine.post(url, {**stale, "item_Q02": "NSP"}, follow=True).content.decode()
     saved.refresh_from_db()
     assert answers_of(saved) == {"Q01": "C", "Q02": "NSP"}
@@ -65,9 +64,7 @@ def test_a_stale_page_that_changed_one_answer_keeps_the_colleagues_other_answers
 def test_the_same_answer_changed_both_ways_writes_nothing_and_shows_both(
         saved, person, published, counsellor, director):
     url = entry_url(person, published)
-    mine, theirs = signed_in(counsellor), signed_in(director)
-    stale = opened(mine, url)
-    theirs.post(url, {**opened(theirs, url), "item_Q01": "C"})
+    mine, stale = opened_then_saved_meanwhile(counsellor, director, url, {"item_Q01": "C"})
     version = Response.objects.get().version
     response = mine.post(url, {**stale, "item_Q01": "B"})
     page = response.content.decode()
@@ -87,9 +84,8 @@ def test_the_same_answer_changed_both_ways_writes_nothing_and_shows_both(
 def test_saving_the_conflict_page_writes_the_choice_made_there(
         saved, person, published, counsellor, director):
     url = entry_url(person, published)
-    mine, theirs = signed_in(counsellor), signed_in(director)
-    stale = opened(mine, url)
-    theirs.post(url, {**opened(theirs, url), "item_Q01": "C", "answered_on": "2024-02-05"})
+    mine, stale = opened_then_saved_meanwhile(
+        counsellor, director, url, {"item_Q01": "C", "answered_on": "2024-02-05"})
     page = mine.post(url, {**stale, "item_Q01": "B"}).content.decode()
     resolved = form_values(page)
     # Their other change (the date) is already in the form; the typed answer is kept.
@@ -218,24 +214,17 @@ def _run_concurrently(editors, context):
     barrier = threading.Barrier(len(editors))
 
     def save(editor):
-        try:
-            barrier.wait()
-            editor.save(context)
-        finally:
-            connection.close()
+        barrier.wait()
+        editor.save(context)
 
-    threads = [threading.Thread(target=save, args=(e,)) for e in editors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_threads(*(lambda e=e: save(e) for e in editors))
+    assert not errors, errors
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_in_100_interleavings_never_overwrite_each_other_silently(
         wide, counsellor, director):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race is a PostgreSQL matter.")
+    postgresql_only()
     rng = random.Random(12)
     items = list(wide.items.select_related("scale").prefetch_related("scale__choices"))
     wave = wide.waves.get(number=1)

@@ -13,6 +13,7 @@ from questionnaires import imports
 from questionnaires.imports import WRITE_INTERRUPTED, responses_import
 from questionnaires.models import Answer, Response
 from questionnaires.tables import ImportRefused, table_read_csv
+from tests.concurrency import postgresql_only, run_threads
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,30 +156,6 @@ def test_the_command_says_nothing_was_written(imported, write_file, monkeypatch)
 
 
 # -- PostgreSQL: real concurrency -------------------------------------------------------------
-
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race is a PostgreSQL matter.")
-
-
-def run_threads(*targets):
-    errors = []
-
-    def wrapped(target):
-        try:
-            target()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrapped, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
-
 
 @pytest.mark.django_db(transaction=True)
 def test_a_replace_waits_for_a_counsellor_saving_the_same_response(questionnaire):

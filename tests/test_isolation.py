@@ -49,21 +49,30 @@ def project_urls():
 @pytest.fixture
 def foreign(other_organisation, spec_definition):
     """Another organisation's questionnaire, person and responses, with recognisable data."""
-    questionnaire, _ = questionnaire_load(organisation=other_organisation,
-                                          definition=definition_parse(spec_definition))
-    questionnaire.status = "published"
-    questionnaire.save()
-    rows = ["beneficiary;wave;answered_on;Q01;Q02"]
-    rows += [f"ZZOTHER-{i};1;2024-01-15;A;B" for i in range(6)]
+    rows = [f"ZZOTHER-{i};1;2024-01-15;A;B" for i in range(6)]
     rows += [f"{FOREIGN_CODE};1;2024-01-15;C;B", f"{FOREIGN_CODE};2;2024-04-15;A;A"]
-    responses_import(questionnaire=questionnaire,
-                     table=table_read_csv(("\n".join(rows) + "\n").encode()))
-    person = questionnaire.organisation.beneficiaries.get(code=FOREIGN_CODE)
+    objects = url_objects(organisation=other_organisation, definition=spec_definition,
+                          rows=rows, code=FOREIGN_CODE)
+    person = objects["beneficiary"]
     person.first_name, person.last_name = "Zoé", FOREIGN_NAME
     person.save()
-    return {"organisation": other_organisation, "questionnaire": questionnaire,
-            "beneficiary": person, "scale": questionnaire.scales.get(), "response":
-            person.responses.get(wave__number=1)}
+    return objects
+
+
+def url_objects(*, organisation, definition: dict, rows: list[str], code: str) -> dict:
+    """The objects a URL names, in ``organisation``: the definition's questionnaire, published,
+    with the responses ``rows`` (``beneficiary;wave;answered_on;Q01;Q02``), and the person
+    ``code`` with their first wave's response."""
+    questionnaire, _ = questionnaire_load(organisation=organisation,
+                                          definition=definition_parse(definition))
+    questionnaire.status = "published"
+    questionnaire.save()
+    table = "\n".join(["beneficiary;wave;answered_on;Q01;Q02", *rows]) + "\n"
+    responses_import(questionnaire=questionnaire, table=table_read_csv(table.encode()))
+    person = organisation.beneficiaries.get(code=code)
+    return {"organisation": organisation, "questionnaire": questionnaire,
+            "beneficiary": person, "scale": questionnaire.scales.get(),
+            "response": person.responses.get(wave__number=1)}
 
 
 def _fill(name: str, converters: dict, objects: dict) -> dict:

@@ -22,12 +22,8 @@ from organisations.permissions import (
     places_of,
     roles_with,
 )
-from questionnaires.definitions import definition_parse
-from questionnaires.imports import responses_import
-from questionnaires.services import questionnaire_load
-from questionnaires.tables import table_read_csv
 from tests.factories import MembershipFactory
-from tests.test_isolation import _fill, project_urls
+from tests.test_isolation import _fill, project_urls, url_objects
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where a role may be named: the table, the model, the administration, the demo data.
@@ -39,15 +35,8 @@ ROLE_NAMED = re.compile(r"\bRole\.[A-Z]|\.role\s*(==|!=|in\b|not in\b)|\*[A-Z]+_
 @pytest.fixture
 def ours(organisation, spec_definition):
     """Our organisation's published questionnaire, a person and their response."""
-    questionnaire, _ = questionnaire_load(organisation=organisation,
-                                          definition=definition_parse(spec_definition))
-    questionnaire.status = "published"
-    questionnaire.save()
-    responses_import(questionnaire=questionnaire, table=table_read_csv(
-        b"beneficiary;wave;answered_on;Q01;Q02\nOURS-1;1;2024-01-15;A;B\n"))
-    person = organisation.beneficiaries.get(code="OURS-1")
-    return {"organisation": organisation, "questionnaire": questionnaire, "beneficiary": person,
-            "scale": questionnaire.scales.get(), "response": person.responses.get()}
+    return url_objects(organisation=organisation, definition=spec_definition,
+                       rows=["OURS-1;1;2024-01-15;A;B"], code="OURS-1")
 
 
 def organisation_urls(objects) -> list[tuple[str, str]]:

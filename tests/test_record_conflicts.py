@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
 from tests.factories import BeneficiaryFactory
-from tests.page_forms import form_values, opened, signed_in
+from tests.page_forms import form_values, opened, opened_then_saved_meanwhile, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,8 @@ def edit(person):
 
 def test_a_stale_edit_of_one_field_keeps_the_colleagues_other_fields(
         person, edit, counsellor, director):
-    mine, theirs = signed_in(counsellor), signed_in(director)
-    stale = opened(mine, edit)
-    theirs.post(edit, {**opened(theirs, edit), "programme": "Emploi", "birth_year": "1991"})
+    mine, stale = opened_then_saved_meanwhile(
+        counsellor, director, edit, {"programme": "Emploi", "birth_year": "1991"})
     mine.post(edit, {**stale, "first_name": "Nadia-Rose"})
     person.refresh_from_db()
     assert (person.first_name, person.programme, person.birth_year) == (
@@ -36,9 +35,8 @@ def test_a_stale_edit_of_one_field_keeps_the_colleagues_other_fields(
 
 def test_the_same_field_changed_both_ways_writes_nothing_and_shows_both(
         person, edit, counsellor, director):
-    mine, theirs = signed_in(counsellor), signed_in(director)
-    stale = opened(mine, edit)
-    theirs.post(edit, {**opened(theirs, edit), "programme": "Emploi", "birth_year": "1991"})
+    mine, stale = opened_then_saved_meanwhile(
+        counsellor, director, edit, {"programme": "Emploi", "birth_year": "1991"})
     response = mine.post(edit, {**stale, "programme": "Formation"})
     page = response.content.decode()
     person.refresh_from_db()

@@ -15,6 +15,7 @@ from questionnaires.imports import responses_import
 from questionnaires.models import Answer, Response
 from questionnaires.tables import ImportRefused, table_read_csv
 from reports.selectors import impact_report
+from tests.concurrency import postgresql_only
 from tests.test_impact_report import seed_table_csv
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,7 @@ def test_a_dump_and_restore_gives_the_same_report(questionnaire, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_imports_of_one_file_write_it_once(questionnaire):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race is a PostgreSQL matter.")
+    postgresql_only()
     data = seed_table_csv().encode()
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
@@ -84,8 +84,7 @@ def test_two_simultaneous_imports_of_one_file_write_it_once(questionnaire):
 def test_two_counsellors_saving_one_wave_at_once_end_with_one_response(
         questionnaire, counsellor, director, same_form):
     """Two submissions race for the same (person, wave): one response, the other told so."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race is a PostgreSQL matter.")
+    postgresql_only()
     from questionnaires.responses import Outcome, entry_token_new, response_entry_save
     from tests.factories import BeneficiaryFactory
 

@@ -214,8 +214,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
-# Responses uploaded in the browser (questionnaires/views.py): the largest file accepted, and
-# where a checked file waits for the user's confirmation (one file per upload, deleted once
+# Responses uploaded in the browser (questionnaires/views/uploads.py): the largest file accepted,
+# and where a checked file waits for the user's confirmation (one file per upload, deleted once
 # imported or after UPLOAD_KEEP_HOURS).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 UPLOAD_PENDING_DIR = env.path(

@@ -1,24 +1,21 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from organisations.access import organisation_for_command, questionnaire_for_command
+from organisations.commands import OrganisationCommand
 from organisations.files import input_read
 from questionnaires.imports import responses_import
 from questionnaires.tables import ImportRefused, table_read_csv
 
 
-class Command(BaseCommand):
+class Command(OrganisationCommand):
     help = "Import responses from a wide CSV file (formats.md §2), all or nothing."
-    # The system checks import every view (and matplotlib with them): a data command does
-    # not need them, and they would double its start-up time.
-    requires_system_checks: list = []
+    with_questionnaire = True
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--organisation", required=True, metavar="SLUG")
-        parser.add_argument("--questionnaire", required=True, metavar="CODE")
         parser.add_argument(
             "--update", action="store_true",
             help="Replace the responses that already exist for a (beneficiary, wave).")
