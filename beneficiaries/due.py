@@ -5,7 +5,10 @@ The due rules (formats.md §1, ``due_after_days``):
 - wave 1 is due from the person's entry date (at once when it is unknown);
 - wave n > 1 is due ``due_after_days`` after the person's wave-1 response;
 - a wave that has a response is done, whatever the dates;
-- once the person has left (exit date set), a wave not done is "not applicable";
+- a wave "at exit" (``Wave.at_exit``) is due on the person's exit date once one is
+  recorded (before that, like any wave) and stays open for the questionnaire's
+  ``exit_window_days`` after it: recording an exit never closes it;
+- once the person has left (exit date set), any other wave not done is "not applicable";
 - a due wave becomes overdue ``OVERDUE_AFTER_DAYS`` after its due date.
 
 ``wave_state`` applies them to one person (the status grid and the profile page); the
@@ -91,13 +94,31 @@ def open_status(*, due_on: dt.date | None, today: dt.date) -> str:
     return WaveStatus.DUE
 
 
+def exit_wave_state(
+    *, wave: Wave, exit_date: dt.date, exit_window_days: int, today: dt.date,
+) -> WaveState:
+    """A wave at exit not yet answered, for a person whose exit is recorded."""
+    if exit_date > today:
+        return WaveState(wave, WaveStatus.NOT_YET_DUE, due_on=exit_date)
+    if (today - exit_date).days > exit_window_days:
+        return WaveState(wave, WaveStatus.NOT_APPLICABLE, due_on=exit_date)
+    return WaveState(wave, open_status(due_on=exit_date, today=today), due_on=exit_date)
+
+
 def wave_state(
     *, wave: Wave, entry_date: dt.date | None, exit_date: dt.date | None,
     first_answered_on: dt.date | None, answered_on: dt.date | None, today: dt.date,
+    exit_window_days: int,
 ) -> WaveState:
-    """The status of one wave for one person (the rules in this module's docstring)."""
+    """The status of one wave for one person (the rules in this module's docstring).
+
+    ``exit_window_days`` is the questionnaire's; it matters only for a wave at exit.
+    """
     if answered_on is not None:
         return WaveState(wave, WaveStatus.DONE, answered_on=answered_on)
+    if exit_date is not None and wave.at_exit:
+        return exit_wave_state(wave=wave, exit_date=exit_date,
+                               exit_window_days=exit_window_days, today=today)
     due_on = wave_due_on(wave_number=wave.number, due_after_days=wave.due_after_days,
                          entry_date=entry_date, first_answered_on=first_answered_on)
     if exit_date is not None:
@@ -129,7 +150,7 @@ def wave_states_for(
         states[person.pk] = [
             wave_state(wave=wave, entry_date=person.entry_date, exit_date=person.exit_date,
                        first_answered_on=first, answered_on=answered.get((person.pk, wave.number)),
-                       today=today)
+                       today=today, exit_window_days=questionnaire.exit_window_days)
             for wave in waves
         ]
     return states

@@ -86,7 +86,8 @@ def person_paths(
             questionnaire=questionnaire, waves=waves,
             states=[wave_state(wave=w, entry_date=beneficiary.entry_date,
                                exit_date=beneficiary.exit_date, first_answered_on=answered.get(1),
-                               answered_on=answered.get(w.number), today=today)
+                               answered_on=answered.get(w.number), today=today,
+                               exit_window_days=questionnaire.exit_window_days)
                     for w in waves],
             groups=items_by_dimension(own_items),
         )
