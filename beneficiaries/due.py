@@ -154,3 +154,27 @@ def wave_states_for(
             for wave in waves
         ]
     return states
+
+
+def exit_waves_open(
+    *, beneficiary: Beneficiary, questionnaires: Sequence[Questionnaire], today: dt.date,
+) -> list[tuple[Questionnaire, WaveState]]:
+    """The waves at exit this person can be asked now (for "enter it now" after an exit).
+
+    ``questionnaires`` are the published ones the member may see, with their waves.
+    """
+    if beneficiary.exit_date is None:
+        return []
+    done = set(Response.objects.filter(beneficiary=beneficiary)
+               .values_list("questionnaire_id", "wave__number"))
+    found = []
+    for questionnaire in questionnaires:
+        for wave in questionnaire.waves.all():
+            if not wave.at_exit or (questionnaire.pk, wave.number) in done:
+                continue
+            state = exit_wave_state(wave=wave, exit_date=beneficiary.exit_date,
+                                    exit_window_days=questionnaire.exit_window_days,
+                                    today=today)
+            if state.is_open:
+                found.append((questionnaire, state))
+    return found

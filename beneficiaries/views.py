@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries.charts import dimension_chart_svg
-from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_states_for
+from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, exit_waves_open, wave_states_for
 from beneficiaries.entry import entry_items, items_by_dimension, response_saved
 from beneficiaries.forms import (
     BeneficiaryFilterForm,
@@ -279,13 +279,21 @@ def beneficiary_exit(request, org_slug, public_id):
     initial = {"exit_date": beneficiary.exit_date or timezone.localdate(),
                "exit_reason": beneficiary.exit_reason}
     form = ExitForm(request.POST or None, initial=initial, entry_date=beneficiary.entry_date)
+    questionnaires = published_questionnaires(questionnaires=questionnaires_for(request.membership))
+    exit_waves = exit_waves_open(beneficiary=beneficiary, questionnaires=questionnaires,
+                                 today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         beneficiary_exit_record(beneficiary=beneficiary, **form.cleaned_data)
+        exit_waves = exit_waves_open(beneficiary=beneficiary, questionnaires=questionnaires,
+                                     today=timezone.localdate())
         messages.success(request, _("The exit of %(code)s on %(date)s has been recorded.") % {
             "code": beneficiary.code, "date": date_format(form.cleaned_data["exit_date"])})
-        return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+        # Back to this page when a wave at exit can be entered now: it offers the link.
+        target = "beneficiaries:exit" if exit_waves else "beneficiaries:detail"
+        return redirect(target, org_slug=org_slug, public_id=public_id)
     return render(request, "beneficiaries/exit.html",
-                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug,
+                   "exit_waves": exit_waves})
 
 
 @login_required

@@ -41,6 +41,11 @@ class QuestionnaireCreateForm(forms.Form):
 
 class TitleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    exit_window_days = forms.IntegerField(
+        label=_("A wave at exit stays open for (days)"), min_value=0, max_value=3650,
+        required=False,
+        help_text=_("After a person's exit, how long their wave at exit can still be entered."),
+    )
 
 
 class WaveForm(forms.Form):
@@ -48,6 +53,10 @@ class WaveForm(forms.Form):
     due_after_days = forms.IntegerField(
         label=_("Due after (days)"), min_value=0, max_value=3650, initial=0,
         help_text=_("Counted from the beneficiary's first response (wave 1)."),
+    )
+    at_exit = forms.BooleanField(
+        label=_("At exit"), required=False,
+        help_text=_("Due on the exit date once it is recorded."),
     )
 
 
@@ -65,9 +74,10 @@ class BaseWaveFormSet(forms.BaseFormSet):
         if sum(1 for d in deleted if not d) < 2:
             raise forms.ValidationError(_("A questionnaire needs at least 2 waves."))
 
-    def waves(self) -> list[tuple[str, int]]:
+    def waves(self) -> list[tuple[str, int, bool]]:
         return [
-            (form.cleaned_data["label"], form.cleaned_data["due_after_days"])
+            (form.cleaned_data["label"], form.cleaned_data["due_after_days"],
+             form.cleaned_data["at_exit"])
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]

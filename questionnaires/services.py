@@ -238,3 +238,9 @@ def questionnaire_load(
     for scale in stale_scales:
         scale.delete()
     return questionnaire, created
+
+
+@transaction.atomic
+def questionnaire_exit_window_set(*, questionnaire: Questionnaire, days: int) -> None:
+    """How long a wave at exit stays open after a person's exit (kept in the history)."""
+    _save_if_changed(questionnaire, {"exit_window_days": days})

@@ -48,7 +48,7 @@ from questionnaires.forms import (
 from questionnaires.history import definition_history
 from questionnaires.imports import responses_check, responses_import
 from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import MeaningConfirmationNeeded
+from questionnaires.services import MeaningConfirmationNeeded, questionnaire_exit_window_set
 from questionnaires.tables import ImportRefused, table_read_upload
 from questionnaires.uploads import pending_upload_discard, pending_upload_save, pending_upload_take
 
@@ -239,7 +239,7 @@ def _leaf_label(kind: str, path: tuple) -> str:
     if not path:
         return _("Choices") if kind == "scale" else _("This part")
     if kind == "general" and path[0] == "waves" and len(path) == 3:
-        what = _("label") if path[2] == 0 else _("due after (days)")
+        what = (_("label"), _("due after (days)"), _("at exit"))[path[2]]
         return _("Wave %(number)d: %(what)s") % {"number": path[1] + 1, "what": what}
     if kind == "scale":
         what = len(path) > 1 and [_("code"), _("label"), _("score")][path[1]]
@@ -262,11 +262,12 @@ def _leaf_text(value) -> str:
     return str(value)
 
 
-def _general_forms(data, definition):
-    return (TitleForm(data, initial={"title": definition.title}),
+def _general_forms(data, definition, exit_window_days):
+    return (TitleForm(data, initial={"title": definition.title,
+                                     "exit_window_days": exit_window_days}),
             WaveFormSet(data, prefix="waves",
-                        initial=[{"label": w.label, "due_after_days": w.due_after_days}
-                                 for w in definition.waves]))
+                        initial=[{"label": w.label, "due_after_days": w.due_after_days,
+                                  "at_exit": w.at_exit} for w in definition.waves]))
 
 
 @login_required
@@ -274,7 +275,8 @@ def _general_forms(data, definition):
 def questionnaire_general(request, org_slug, public_id):
     questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
-    title_form, formset = _general_forms(request.POST or None, definition)
+    title_form, formset = _general_forms(request.POST or None, definition,
+                                         questionnaire.exit_window_days)
     part = ("general", None)
     opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and title_form.is_valid() and formset.is_valid():
@@ -285,10 +287,15 @@ def questionnaire_general(request, org_slug, public_id):
             request, title_form, questionnaire=questionnaire, part=part, part_after=part,
             change=lambda d: builder.definition_with_general(d, title=title, waves=waves))
         if saved:
+            # Left empty (or not sent): the window does not change.
+            if title_form.cleaned_data["exit_window_days"] is not None:
+                questionnaire_exit_window_set(questionnaire=questionnaire,
+                                              days=title_form.cleaned_data["exit_window_days"])
             messages.success(request, _("The title and waves were saved."))
             return redirect("questionnaires:builder", org_slug, public_id)
         if conflict and conflict["definition"]:
-            title_form, formset = _general_forms(None, conflict["definition"])
+            title_form, formset = _general_forms(None, conflict["definition"],
+                                                 questionnaire.exit_window_days)
     return render(request, "questionnaires/general.html", {
         "questionnaire": questionnaire, "title_form": title_form, "formset": formset,
         "opened": opened, "conflict": conflict,

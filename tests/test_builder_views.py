@@ -174,6 +174,24 @@ def test_it_adds_a_wave_and_renames_one(client, questionnaire, manager):
         (1, "Début"), (2, "Mi-parcours"), (3, "Sortie"), (4, "Suivi à 1 an")]
 
 
+def test_it_makes_the_last_wave_at_exit_with_its_window(client, questionnaire, manager):
+    client.force_login(manager.user)
+    data = {"title": "T", "exit_window_days": "30",
+            "waves-TOTAL_FORMS": "3", "waves-INITIAL_FORMS": "3",
+            "waves-0-label": "Entrée", "waves-0-due_after_days": "0",
+            "waves-1-label": "Mi-parcours", "waves-1-due_after_days": "90",
+            "waves-2-label": "Sortie", "waves-2-due_after_days": "180", "waves-2-at_exit": "on"}
+    response = client.post(url("general", questionnaire), data)
+    assert response.status_code == 302
+    assert list(questionnaire.waves.values_list("number", "at_exit")) == [
+        (1, False), (2, False), (3, True)]
+    questionnaire.refresh_from_db()
+    assert questionnaire.exit_window_days == 30
+    download = client.get(url("definition_download", questionnaire))
+    assert [w.get("at_exit") for w in json.loads(download.content)["waves"]] == [
+        None, None, True]
+
+
 def test_it_refuses_to_remove_a_wave_in_the_middle(client, questionnaire, manager):
     client.force_login(manager.user)
     data = {"title": "T", "waves-TOTAL_FORMS": "3", "waves-INITIAL_FORMS": "3",
