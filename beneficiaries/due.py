@@ -9,7 +9,9 @@ The due rules (formats.md §1, ``due_after_days``):
   recorded (before that, like any wave) and stays open for the questionnaire's
   ``exit_window_days`` after it: recording an exit never closes it;
 - once the person has left (exit date set), any other wave not done is "not applicable";
-- a due wave becomes overdue ``OVERDUE_AFTER_DAYS`` after its due date.
+- a due wave becomes overdue ``OVERDUE_AFTER_DAYS`` after its due date;
+- a questionnaire published with a scope is "not applicable" to the people outside it
+  (``questionnaires.publication``).
 
 ``wave_state`` applies them to one person (the status grid and the profile page); the
 worklist and the count in the navigation express the same rules in SQL
@@ -27,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Questionnaire, Response, Wave
+from questionnaires.publication import scope_includes
 
 # A due wave that has waited more than this many days is "overdue": about a month of
 # appointments has gone by without it, the point at which the seeds' attrition shows that
@@ -145,7 +148,13 @@ def wave_states_for(
         ).order_by().values_list("beneficiary_id", "wave__number", "answered_on")
     }
     states = {}
+    answered_by = {beneficiary_id for beneficiary_id, _number in answered}
     for person in beneficiaries:
+        if not scope_includes(questionnaire=questionnaire, entry_date=person.entry_date,
+                              programme=person.programme,
+                              has_response=person.pk in answered_by):
+            states[person.pk] = [WaveState(wave, WaveStatus.NOT_APPLICABLE) for wave in waves]
+            continue
         first = answered.get((person.pk, 1))
         states[person.pk] = [
             wave_state(wave=wave, entry_date=person.entry_date, exit_date=person.exit_date,

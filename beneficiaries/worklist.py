@@ -21,6 +21,7 @@ from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.due import WaveState, WaveStatus, wave_state
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Questionnaire, Wave
+from questionnaires.publication import scope_condition, scope_includes
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,10 @@ def _open_condition(*, questionnaire: Questionnaire, wave: Wave, today: dt.date)
         # Due on the exit date, open for the questionnaire's window after it.
         window_start = today - dt.timedelta(days=questionnaire.exit_window_days)
         rule |= Q(exit_date__lte=today, exit_date__gte=window_start)
-    return not_done & rule
+    answered = Q(pk__in=[])
+    for other in questionnaire.waves.all():
+        answered |= Q(**{f"done_{other.pk}__gt": 0})
+    return not_done & rule & scope_condition(questionnaire=questionnaire, answered=answered)
 
 
 def _people_to_follow(
@@ -120,7 +124,7 @@ def work_items(
             any_open |= _open_condition(questionnaire=questionnaire, wave=wave, today=today)
     if not annotations:
         return []
-    columns = ["pk", "entry_date", "exit_date", *annotations]
+    columns = ["pk", "entry_date", "exit_date", "programme", *annotations]
     position = {name: i for i, name in enumerate(columns)}
     # (questionnaire, column of its wave-1 date, [(wave, column of its responses count)])
     plan = [
@@ -134,9 +138,13 @@ def work_items(
     wanted = (status,) if status else WaveStatus.OPEN
     items = []
     for row in rows:
-        pk, entry_date, exit_date = row[0], row[1], row[2]
+        pk, entry_date, exit_date, programme = row[0], row[1], row[2], row[3]
         for questionnaire, first_column, waves in plan:
             first_answered_on = row[first_column] if first_column is not None else None
+            has_response = any(row[done_column] for _wave, done_column in waves)
+            if not scope_includes(questionnaire=questionnaire, entry_date=entry_date,
+                                  programme=programme, has_response=has_response):
+                continue
             for wave, done_column in waves:
                 if row[done_column]:
                     continue

@@ -14,8 +14,9 @@ shown. Changes to other parts are simply kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from django.core import signing
@@ -235,10 +236,16 @@ def definition_import(*, organisation: Organisation, definition: Definition,
 
 
 @transaction.atomic
-def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Make the questionnaire available to counsellors."""
+def questionnaire_publish(
+    *, questionnaire: Questionnaire, entered_from: dt.date | None = None,
+    programmes: Sequence[str] = (),
+) -> Questionnaire:
+    """Make the questionnaire available to counsellors, for the people of its scope
+    (``questionnaires.publication``; no date and no programme: everyone)."""
     questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save(update_fields=["status"])
+    questionnaire.scope_entered_from = entered_from
+    questionnaire.scope_programmes = sorted(programmes)
+    questionnaire.save(update_fields=["status", "scope_entered_from", "scope_programmes"])
     return questionnaire
 
 

@@ -86,6 +86,25 @@ class BaseWaveFormSet(forms.BaseFormSet):
 WaveFormSet = forms.formset_factory(WaveForm, formset=BaseWaveFormSet, extra=1, can_delete=True)
 
 
+class PublishForm(forms.Form):
+    """The scope of a publication: from which entry date, for which programmes."""
+
+    entered_from = forms.DateField(
+        label=_("For the people who enter from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("People who entered before this date will not have this questionnaire "
+                    "to answer."),
+    )
+    programmes = forms.MultipleChoiceField(
+        label=_("Programmes"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every programme."),
+    )
+
+    def __init__(self, *args, programmes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].choices = [(p, p) for p in programmes]
+
+
 class ScaleForm(forms.Form):
     key = forms.CharField(
         label=_("Key"), max_length=64, validators=[slug_validator],

@@ -35,6 +35,14 @@ class Questionnaire(models.Model):
     exit_window_days = models.PositiveIntegerField(
         _("exit wave open for (days)"), default=60, db_default=60,
         help_text=_("How long after a person's exit their wave at exit can still be entered."))
+    # The publication's scope (issue 14.2): the people it applies to. Empty means everyone
+    # (questionnaires published before scopes existed keep their meaning); a person who
+    # already has a response to it is always in scope (questionnaires.publication).
+    scope_entered_from = models.DateField(
+        _("applies to people who entered from"), null=True, blank=True)
+    scope_programmes = models.JSONField(
+        _("applies to the programmes"), default=list, blank=True,
+        help_text=_("Empty: every programme."))
     # Optimistic concurrency: every change of the definition adds one, and a builder page
     # saves only if it is still the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1,

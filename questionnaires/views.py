@@ -25,7 +25,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import membership_required, questionnaire_for, questionnaires_for
+from organisations.access import (
+    membership_required,
+    people_to_count_for,
+    programmes_for,
+    questionnaire_for,
+    questionnaires_for,
+)
 from organisations.kept import form_take, login_required_keeping_form
 from questionnaires import builder, exports
 from questionnaires.definitions import (
@@ -39,6 +45,7 @@ from questionnaires.forms import (
     ChoiceFormSet,
     DefinitionUploadForm,
     ItemForm,
+    PublishForm,
     QuestionnaireCreateForm,
     ResponsesUploadForm,
     ScaleForm,
@@ -47,7 +54,8 @@ from questionnaires.forms import (
 )
 from questionnaires.history import definition_history
 from questionnaires.imports import responses_check, responses_import
-from questionnaires.models import Answer, Choice, Item, Response
+from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+from questionnaires.publication import publication_added
 from questionnaires.services import MeaningConfirmationNeeded, questionnaire_exit_window_set
 from questionnaires.tables import ImportRefused, table_read_upload
 from questionnaires.uploads import pending_upload_discard, pending_upload_save, pending_upload_take
@@ -468,13 +476,31 @@ def _builder_url(org_slug, public_id) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @membership_required("manage_data")
 def questionnaire_publish(request, org_slug, public_id):
+    """Choose the scope, see whose worklists it lengthens (GET, changes nothing), publish."""
     questionnaire = questionnaire_for(request.membership, public_id)
-    builder.questionnaire_publish(questionnaire=questionnaire)
-    messages.success(request, _("The questionnaire is published: counsellors can use it."))
-    return redirect("questionnaires:builder", org_slug, public_id)
+    people = people_to_count_for(request.membership)
+    today = timezone.localdate()
+    # Opened without a choice: the default scope (from today), its effect shown at once.
+    data = request.POST if request.method == "POST" else (
+        request.GET or {"entered_from": today.isoformat()})
+    form = PublishForm(data,
+                       programmes=programmes_for(request.membership))
+    if questionnaire.status == Questionnaire.Status.PUBLISHED or not form.is_valid():
+        return render(request, "questionnaires/publish.html",
+                      {"questionnaire": questionnaire, "form": form, "added": None})
+    scope = {"entered_from": form.cleaned_data["entered_from"],
+             "programmes": form.cleaned_data["programmes"]}
+    if request.method == "POST":
+        builder.questionnaire_publish(questionnaire=questionnaire, **scope)
+        messages.success(request, _("The questionnaire is published: counsellors can use it."))
+        return redirect("questionnaires:builder", org_slug, public_id)
+    added = publication_added(questionnaire=questionnaire, people=people, today=today, **scope)
+    return render(request, "questionnaires/publish.html", {
+        "questionnaire": questionnaire, "form": form, "added": added,
+        "added_total": sum(count for _name, count in added)})
 
 
 @login_required

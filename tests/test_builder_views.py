@@ -1,5 +1,6 @@
 """The questionnaire builder's pages: who may use them, and what they do."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -228,11 +229,22 @@ def test_it_moves_a_dimension_down(client, questionnaire, manager):
     assert list(questionnaire.items.values_list("code", flat=True)) == ["Q02", "Q01"]
 
 
-def test_it_publishes(client, questionnaire, manager):
+def test_it_publishes_for_the_people_who_enter_from_the_chosen_date(
+        client, questionnaire, manager):
     client.force_login(manager.user)
-    client.post(url("publish", questionnaire))
+    client.post(url("publish", questionnaire), {"entered_from": "2026-09-01"})
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.PUBLISHED
+    assert (questionnaire.scope_entered_from, questionnaire.scope_programmes) == (
+        dt.date(2026, 9, 1), [])
+
+
+def test_publishing_without_a_date_changes_nothing(client, questionnaire, manager):
+    client.force_login(manager.user)
+    response = client.post(url("publish", questionnaire), {"entered_from": "demain"})
+    questionnaire.refresh_from_db()
+    assert response.status_code == 200
+    assert questionnaire.status == Questionnaire.Status.DRAFT
 
 
 def test_it_refuses_a_meaning_change_with_a_message_and_changes_nothing(
