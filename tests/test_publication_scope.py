@@ -106,7 +106,8 @@ def test_the_publish_page_shows_the_count_per_counsellor_and_changes_nothing(
     response = client.get(address, {"entered_from": "2020-01-01"})
     page = response.content.decode()
     assert "ajoute 3 personnes" in page
-    assert 'value="Orientation"' in page and 'value="Formation"' in page
+    assert 'value="Orientation"' in page
+    assert 'value="Formation"' in page
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.DRAFT
     assert timezone.localdate().isoformat() in client.get(address).content.decode()
