@@ -92,13 +92,20 @@ def due_for_wave(data: SurveyData, *, grid: np.ndarray, position: int) -> np.nda
     """Per beneficiary: is the wave at ``position`` due at the reference date, or answered?
 
     Due means start + ``wave_due_after_days[position]`` ≤ the reference date; without due
-    delays every wave is due as soon as the person has started.
+    delays every wave is due as soon as the person has started. A wave at exit
+    (``wave_at_exit``) of a person whose exit is recorded is due on the exit date instead,
+    as on the worklist.
     """
     delays = data.wave_due_after_days
     delay = int(delays[position]) if position < len(delays) else 0
     start = beneficiary_start(data, grid=grid)
     as_of = reference_date(data)
     due = ~np.isnat(start) & (start + np.timedelta64(delay, "D") <= as_of)
+    if position < len(data.wave_at_exit) and data.wave_at_exit[position]:
+        exits = per_beneficiary(data.beneficiary_exit_date, grid.shape[0],
+                                np.datetime64("NaT"), "datetime64[D]")
+        left = ~np.isnat(exits)
+        due = np.where(left, left & (exits <= as_of), due)
     return due | (grid[:, position] >= 0)
 
 

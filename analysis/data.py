@@ -61,6 +61,9 @@ class SurveyData:
     # Days after a person's first response at which each wave of ``waves`` is due; empty when
     # unknown, which makes every wave due at once (nobody is "not yet due").
     wave_due_after_days: tuple[int, ...] = ()
+    # Per wave of ``waves``: is it a wave "at exit" (formats.md §1), due on the person's exit
+    # date when one is recorded? Empty (or shorter) means no.
+    wave_at_exit: tuple[bool, ...] = ()
     # The reference date for "due"; NaT means the date of the latest response.
     as_of: np.datetime64 = field(default_factory=lambda: np.datetime64("NaT", "D"))
     # Situation six months after the exit (Beneficiary.Situation code: "employment",

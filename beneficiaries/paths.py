@@ -19,6 +19,7 @@ from beneficiaries.due import WaveState, WaveStatus, wave_state
 from beneficiaries.entry import DimensionGroup, items_by_dimension
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Answer, Choice, Item, Questionnaire, Response, Wave
+from questionnaires.publication import scope_includes
 
 
 @dataclass
@@ -82,11 +83,15 @@ def person_paths(
         own_responses = sorted((r for r in responses if r.questionnaire_id == questionnaire.pk),
                                key=lambda r: r.wave.number)
         answered = {r.wave.number: r.answered_on for r in own_responses}
+        in_scope = scope_includes(questionnaire=questionnaire, entry_date=beneficiary.entry_date,
+                                  programme=beneficiary.programme, has_response=bool(answered))
         path = QuestionnairePath(
             questionnaire=questionnaire, waves=waves,
             states=[wave_state(wave=w, entry_date=beneficiary.entry_date,
                                exit_date=beneficiary.exit_date, first_answered_on=answered.get(1),
-                               answered_on=answered.get(w.number), today=today)
+                               answered_on=answered.get(w.number), today=today,
+                               exit_window_days=questionnaire.exit_window_days)
+                    if in_scope else WaveState(w, WaveStatus.NOT_APPLICABLE)
                     for w in waves],
             groups=items_by_dimension(own_items),
         )

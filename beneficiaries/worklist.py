@@ -21,6 +21,7 @@ from analysis.outcomes import SITUATION_AFTER_DAYS
 from beneficiaries.due import WaveState, WaveStatus, wave_state
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Questionnaire, Wave
+from questionnaires.publication import scope_condition, scope_includes
 
 
 @dataclass(frozen=True)
@@ -55,16 +56,37 @@ def _progress_annotations(questionnaires: Sequence[Questionnaire]) -> dict:
 def _open_condition(*, questionnaire: Questionnaire, wave: Wave, today: dt.date) -> Q:
     """SQL (over ``_progress_annotations``) for "this wave is due or overdue for the person".
 
-    The same rules as ``wave_state`` for a person still in support (exit date unset);
-    tests check that both agree.
+    The same rules as ``wave_state``; tests check that both agree.
     """
     not_done = Q(**{f"done_{wave.pk}": 0})
+    in_support = Q(exit_date__isnull=True)
     if wave.number == 1:
-        return not_done & (Q(entry_date__isnull=True) | Q(entry_date__lte=today))
-    if _first_wave(questionnaire) is None:
-        return Q(pk__in=[])
-    limit = today - dt.timedelta(days=wave.due_after_days)
-    return not_done & Q(**{f"first_{questionnaire.pk}__lte": limit})
+        rule = in_support & (Q(entry_date__isnull=True) | Q(entry_date__lte=today))
+    elif _first_wave(questionnaire) is None:
+        rule = Q(pk__in=[])
+    else:
+        limit = today - dt.timedelta(days=wave.due_after_days)
+        rule = in_support & Q(**{f"first_{questionnaire.pk}__lte": limit})
+    if wave.at_exit:
+        # Due on the exit date, open for the questionnaire's window after it.
+        window_start = today - dt.timedelta(days=questionnaire.exit_window_days)
+        rule |= Q(exit_date__lte=today, exit_date__gte=window_start)
+    answered = Q(pk__in=[])
+    for other in questionnaire.waves.all():
+        answered |= Q(**{f"done_{other.pk}__gt": 0})
+    return not_done & rule & scope_condition(questionnaire=questionnaire, answered=answered)
+
+
+def _people_to_follow(
+    *, people: QuerySet[Beneficiary], questionnaires: Sequence[Questionnaire], today: dt.date,
+) -> QuerySet[Beneficiary]:
+    """People still in support, and those who left recently enough to owe a wave at exit."""
+    windows = [q.exit_window_days for q in questionnaires
+               if any(w.at_exit for w in q.waves.all())]
+    if not windows:
+        return people.filter(exit_date__isnull=True)
+    window_start = today - dt.timedelta(days=max(windows))
+    return people.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=window_start))
 
 
 def open_wave_count(
@@ -78,8 +100,8 @@ def open_wave_count(
     }
     if not counts:
         return 0
-    progress = people.filter(exit_date__isnull=True).order_by().annotate(
-        **_progress_annotations(questionnaires))
+    progress = _people_to_follow(people=people, questionnaires=questionnaires, today=today
+                                 ).order_by().annotate(**_progress_annotations(questionnaires))
     return sum(progress.aggregate(**counts).values())
 
 
@@ -102,7 +124,7 @@ def work_items(
             any_open |= _open_condition(questionnaire=questionnaire, wave=wave, today=today)
     if not annotations:
         return []
-    columns = ["pk", "entry_date", *annotations]
+    columns = ["pk", "entry_date", "exit_date", "programme", *annotations]
     position = {name: i for i, name in enumerate(columns)}
     # (questionnaire, column of its wave-1 date, [(wave, column of its responses count)])
     plan = [
@@ -111,20 +133,25 @@ def work_items(
         for questionnaire in questionnaires
     ]
     # Unordered: Python sorts by urgency (the model's ordering would join the organisation).
-    rows = (people.filter(exit_date__isnull=True).order_by().annotate(**annotations)
-            .filter(any_open).values_list(*columns))
+    rows = (_people_to_follow(people=people, questionnaires=questionnaires, today=today)
+            .order_by().annotate(**annotations).filter(any_open).values_list(*columns))
     wanted = (status,) if status else WaveStatus.OPEN
     items = []
     for row in rows:
-        pk, entry_date = row[0], row[1]
+        pk, entry_date, exit_date, programme = row[0], row[1], row[2], row[3]
         for questionnaire, first_column, waves in plan:
             first_answered_on = row[first_column] if first_column is not None else None
+            has_response = any(row[done_column] for _wave, done_column in waves)
+            if not scope_includes(questionnaire=questionnaire, entry_date=entry_date,
+                                  programme=programme, has_response=has_response):
+                continue
             for wave, done_column in waves:
                 if row[done_column]:
                     continue
-                state = wave_state(wave=wave, entry_date=entry_date, exit_date=None,
+                state = wave_state(wave=wave, entry_date=entry_date, exit_date=exit_date,
                                    first_answered_on=first_answered_on, answered_on=None,
-                                   today=today)
+                                   today=today,
+                                   exit_window_days=questionnaire.exit_window_days)
                 if state.status in wanted:
                     items.append((pk, questionnaire, state))
 

@@ -75,6 +75,16 @@ def beneficiaries_for(membership: Membership) -> QuerySet[Beneficiary]:
     return Beneficiary.objects.filter(organisation_id=membership.organisation_id)
 
 
+def people_to_count_for(membership: Membership) -> QuerySet[Beneficiary]:
+    """The organisation's people, to be counted (never listed) by those who build
+    questionnaires: how many a publication adds to each worklist. Other roles: none."""
+    from beneficiaries.models import Beneficiary
+
+    if not (membership.can.manage_data or membership.can.see_people):
+        return Beneficiary.objects.none()
+    return Beneficiary.objects.filter(organisation_id=membership.organisation_id)
+
+
 def beneficiary_for(membership: Membership, public_id) -> Beneficiary:
     """One of the people the membership sees, with their counsellor; 404 for anything else."""
     return get_object_or_404(

@@ -14,8 +14,9 @@ shown. Changes to other parts are simply kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from django.core import signing
@@ -134,7 +135,7 @@ def definition_with_part(definition: Definition, *, part: Part, part_after: Part
     kind, key = part
     if kind == "general":
         return definition_with_general(definition, title=value["title"],
-                                       waves=[(label, days) for label, days in value["waves"]])
+                                       waves=[tuple(wave) for wave in value["waves"]])
     if kind == "scale":
         return definition_with_scale(
             definition, old_key=key, key=part_after[1],
@@ -150,7 +151,7 @@ def definition_part(definition: Definition, part: Part | None):
     kind, key = part
     if kind == "general":
         value = {"title": definition.title,
-                 "waves": [[w.label, w.due_after_days] for w in definition.waves]}
+                 "waves": [[w.label, w.due_after_days, w.at_exit] for w in definition.waves]}
     elif kind == "scale":
         choices = definition.scales.get(key)
         value = None if choices is None else [[c.code, c.label, c.score] for c in choices]
@@ -235,23 +236,31 @@ def definition_import(*, organisation: Organisation, definition: Definition,
 
 
 @transaction.atomic
-def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Make the questionnaire available to counsellors."""
+def questionnaire_publish(
+    *, questionnaire: Questionnaire, entered_from: dt.date | None = None,
+    programmes: Sequence[str] = (),
+) -> Questionnaire:
+    """Make the questionnaire available to counsellors, for the people of its scope
+    (``questionnaires.publication``; no date and no programme: everyone)."""
     questionnaire.status = Questionnaire.Status.PUBLISHED
-    questionnaire.save(update_fields=["status"])
+    questionnaire.scope_entered_from = entered_from
+    questionnaire.scope_programmes = sorted(programmes)
+    questionnaire.save(update_fields=["status", "scope_entered_from", "scope_programmes"])
     return questionnaire
 
 
 def definition_with_general(
-    definition: Definition, *, title: str, waves: list[tuple[str, int]]
+    definition: Definition, *, title: str,
+    waves: list[tuple[str, int]] | list[tuple[str, int, bool]],
 ) -> Definition:
-    """New title and waves (label, days), numbered 1..n in the order given."""
+    """New title and waves (label, days[, at exit]), numbered 1..n in the order given."""
     return replace(
         definition,
         title=title,
         waves=tuple(
-            WaveDef(number=number, label=label, due_after_days=days)
-            for number, (label, days) in enumerate(waves, start=1)
+            WaveDef(number=number, label=label, due_after_days=days,
+                    at_exit=bool(at_exit and at_exit[0]))
+            for number, (label, days, *at_exit) in enumerate(waves, start=1)
         ),
     )
 

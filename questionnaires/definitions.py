@@ -38,6 +38,8 @@ class WaveDef:
     number: int
     label: str
     due_after_days: int
+    # formats.md §1 (optional): due on the exit date when one is recorded, open after it.
+    at_exit: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,13 @@ def _waves(raw, problems: list[str]) -> tuple[WaveDef, ...]:
                 % {"where": where}
             )
             due = 0
+        at_exit = wave.get("at_exit", False)
+        if not isinstance(at_exit, bool):
+            problems.append(
+                _("%(where)s: “at_exit” must be true or false.") % {"where": where})
+            at_exit = False
         label = _text(wave.get("label"), where=where, problems=problems, max_length=100)
-        waves.append(WaveDef(number=index, label=label, due_after_days=due))
+        waves.append(WaveDef(number=index, label=label, due_after_days=due, at_exit=at_exit))
     return tuple(waves)
 
 
@@ -246,7 +253,9 @@ def definition_dump(definition: Definition) -> dict:
         "code": definition.code,
         "title": definition.title,
         "waves": [
-            {"number": w.number, "label": w.label, "due_after_days": w.due_after_days}
+            # "at_exit" only when true: files without it keep their meaning (formats.md §1).
+            {"number": w.number, "label": w.label, "due_after_days": w.due_after_days,
+             **({"at_exit": True} if w.at_exit else {})}
             for w in definition.waves
         ],
         "scales": {

@@ -41,6 +41,11 @@ class QuestionnaireCreateForm(forms.Form):
 
 class TitleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    exit_window_days = forms.IntegerField(
+        label=_("A wave at exit stays open for (days)"), min_value=0, max_value=3650,
+        required=False,
+        help_text=_("After a person's exit, how long their wave at exit can still be entered."),
+    )
 
 
 class WaveForm(forms.Form):
@@ -48,6 +53,10 @@ class WaveForm(forms.Form):
     due_after_days = forms.IntegerField(
         label=_("Due after (days)"), min_value=0, max_value=3650, initial=0,
         help_text=_("Counted from the beneficiary's first response (wave 1)."),
+    )
+    at_exit = forms.BooleanField(
+        label=_("At exit"), required=False,
+        help_text=_("Due on the exit date once it is recorded."),
     )
 
 
@@ -65,15 +74,35 @@ class BaseWaveFormSet(forms.BaseFormSet):
         if sum(1 for d in deleted if not d) < 2:
             raise forms.ValidationError(_("A questionnaire needs at least 2 waves."))
 
-    def waves(self) -> list[tuple[str, int]]:
+    def waves(self) -> list[tuple[str, int, bool]]:
         return [
-            (form.cleaned_data["label"], form.cleaned_data["due_after_days"])
+            (form.cleaned_data["label"], form.cleaned_data["due_after_days"],
+             form.cleaned_data["at_exit"])
             for form in self.forms
             if form.cleaned_data and not self._should_delete_form(form)
         ]
 
 
 WaveFormSet = forms.formset_factory(WaveForm, formset=BaseWaveFormSet, extra=1, can_delete=True)
+
+
+class PublishForm(forms.Form):
+    """The scope of a publication: from which entry date, for which programmes."""
+
+    entered_from = forms.DateField(
+        label=_("For the people who enter from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("People who entered before this date will not have this questionnaire "
+                    "to answer."),
+    )
+    programmes = forms.MultipleChoiceField(
+        label=_("Programmes"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every programme."),
+    )
+
+    def __init__(self, *args, programmes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].choices = [(p, p) for p in programmes]
 
 
 class ScaleForm(forms.Form):

@@ -13,8 +13,8 @@ from questionnaires.services import MEANING_UNCHANGED_REASON
 
 # The fields whose changes are shown, per model (ids and timestamps are not news).
 TRACKED = {
-    Questionnaire: ("title", "status"),
-    Wave: ("label", "due_after_days"),
+    Questionnaire: ("title", "status", "exit_window_days"),
+    Wave: ("label", "due_after_days", "at_exit"),
     Scale: ("key",),
     Choice: ("code", "label", "score", "order"),
     Item: ("code", "text", "dimension", "scale_id", "order"),

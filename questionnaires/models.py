@@ -30,6 +30,19 @@ class Questionnaire(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # How long a wave "at exit" stays open after the person's exit (beneficiaries.due):
+    # about two months of a last appointment or a phone call, after which it is not asked.
+    exit_window_days = models.PositiveIntegerField(
+        _("exit wave open for (days)"), default=60, db_default=60,
+        help_text=_("How long after a person's exit their wave at exit can still be entered."))
+    # The publication's scope (issue 14.2): the people it applies to. Empty means everyone
+    # (questionnaires published before scopes existed keep their meaning); a person who
+    # already has a response to it is always in scope (questionnaires.publication).
+    scope_entered_from = models.DateField(
+        _("applies to people who entered from"), null=True, blank=True)
+    scope_programmes = models.JSONField(
+        _("applies to the programmes"), default=list, blank=True,
+        help_text=_("Empty: every programme."))
     # Optimistic concurrency: every change of the definition adds one, and a builder page
     # saves only if it is still the version it was opened at.
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1,
@@ -68,6 +81,11 @@ class Wave(models.Model):
         _("due after (days)"),
         default=0,
         help_text=_("Counted from the beneficiary's first response (wave 1)."),
+    )
+    at_exit = models.BooleanField(
+        _("at exit"), default=False, db_default=False,
+        help_text=_("Due on the person's exit date when one is recorded, and still open "
+                    "after the exit."),
     )
     history = HistoricalRecords()
 

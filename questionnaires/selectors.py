@@ -170,5 +170,6 @@ def survey_data_load(
         beneficiary_exit_reason=np.array(exit_reason, dtype=object).astype(str),
         beneficiary_situation_6_months=np.array(situation, dtype=object).astype(str),
         wave_due_after_days=tuple(int(w.due_after_days) for w in waves),
+        wave_at_exit=tuple(bool(w.at_exit) for w in waves),
         as_of=np.datetime64(as_of or timezone.localdate(), "D"),
     )

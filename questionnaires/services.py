@@ -29,7 +29,8 @@ def questionnaire_definition(*, questionnaire: Questionnaire) -> Definition:
         code=questionnaire.code,
         title=questionnaire.title,
         waves=tuple(
-            WaveDef(number=w.number, label=w.label, due_after_days=w.due_after_days)
+            WaveDef(number=w.number, label=w.label, due_after_days=w.due_after_days,
+                    at_exit=w.at_exit)
             for w in questionnaire.waves.all()
         ),
         scales=scales,
@@ -145,10 +146,12 @@ def _sync_waves(questionnaire: Questionnaire, waves: tuple[WaveDef, ...]) -> Non
         current = existing.pop(wave.number, None)
         if current is None:
             Wave.objects.create(questionnaire=questionnaire, number=wave.number,
-                                label=wave.label, due_after_days=wave.due_after_days)
+                                label=wave.label, due_after_days=wave.due_after_days,
+                                at_exit=wave.at_exit)
         else:
             _save_if_changed(current, {"label": wave.label,
-                                       "due_after_days": wave.due_after_days})
+                                       "due_after_days": wave.due_after_days,
+                                       "at_exit": wave.at_exit})
     for stale in existing.values():
         stale.delete()
 
@@ -235,3 +238,9 @@ def questionnaire_load(
     for scale in stale_scales:
         scale.delete()
     return questionnaire, created
+
+
+@transaction.atomic
+def questionnaire_exit_window_set(*, questionnaire: Questionnaire, days: int) -> None:
+    """How long a wave at exit stays open after a person's exit (kept in the history)."""
+    _save_if_changed(questionnaire, {"exit_window_days": days})

@@ -125,6 +125,17 @@ def test_without_due_delays_everyone_who_started_is_due():
     assert (follow.due, follow.not_yet_due) == (40, 0)
 
 
+def test_a_wave_at_exit_is_due_on_the_exit_date_instead_of_its_delay():
+    # Wave 2 at exit: person 30 (late starter, left for a job on 2024-05-01) becomes due;
+    # person 17 (early starter, leaves on 2024-07-15, after the reference date) is not due yet.
+    data = dataclasses.replace(follow_up_data(), wave_at_exit=(False, True))
+    follow = transition_follow_up(data, grid=response_grid(data), a=0, b=1)
+    assert (follow.due, follow.not_yet_due) == (23, 17)
+    assert follow.left == {"still_followed": 2, "employment": 4, "training": 2,
+                           "other_support": 0, "dropped_out": 1, "moved": 0, "other": 0,
+                           "unknown": 1}
+
+
 def test_the_report_lists_attrition_per_comparison_and_keeps_the_funnel_apart():
     report = report_build(follow_up_data())
     assert report["funnel"] == report["respondents"] == {"1": 40, "1-2": 13}

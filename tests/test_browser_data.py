@@ -61,7 +61,8 @@ def test_a_manager_builds_a_small_questionnaire(page, log_in, manager, screensho
     page.get_by_role("link", name="Modifier capacite").click()
     screenshot("data-scale")
     page.get_by_role("link", name="Annuler").click()
-    page.get_by_role("button", name="Publier").click()
+    page.get_by_role("link", name="Publier…").click()
+    page.get_by_role("button", name="Publier avec ce choix").click()
     expect(page.locator(".badge", has_text="Publié")).to_be_visible()
     questionnaire = Questionnaire.objects.get(code="suivi-2025")
     assert questionnaire.status == Questionnaire.Status.PUBLISHED

@@ -1,5 +1,6 @@
 """The questionnaire builder's pages: who may use them, and what they do."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -174,6 +175,24 @@ def test_it_adds_a_wave_and_renames_one(client, questionnaire, manager):
         (1, "Début"), (2, "Mi-parcours"), (3, "Sortie"), (4, "Suivi à 1 an")]
 
 
+def test_it_makes_the_last_wave_at_exit_with_its_window(client, questionnaire, manager):
+    client.force_login(manager.user)
+    data = {"title": "T", "exit_window_days": "30",
+            "waves-TOTAL_FORMS": "3", "waves-INITIAL_FORMS": "3",
+            "waves-0-label": "Entrée", "waves-0-due_after_days": "0",
+            "waves-1-label": "Mi-parcours", "waves-1-due_after_days": "90",
+            "waves-2-label": "Sortie", "waves-2-due_after_days": "180", "waves-2-at_exit": "on"}
+    response = client.post(url("general", questionnaire), data)
+    assert response.status_code == 302
+    assert list(questionnaire.waves.values_list("number", "at_exit")) == [
+        (1, False), (2, False), (3, True)]
+    questionnaire.refresh_from_db()
+    assert questionnaire.exit_window_days == 30
+    download = client.get(url("definition_download", questionnaire))
+    assert [w.get("at_exit") for w in json.loads(download.content)["waves"]] == [
+        None, None, True]
+
+
 def test_it_refuses_to_remove_a_wave_in_the_middle(client, questionnaire, manager):
     client.force_login(manager.user)
     data = {"title": "T", "waves-TOTAL_FORMS": "3", "waves-INITIAL_FORMS": "3",
@@ -210,11 +229,22 @@ def test_it_moves_a_dimension_down(client, questionnaire, manager):
     assert list(questionnaire.items.values_list("code", flat=True)) == ["Q02", "Q01"]
 
 
-def test_it_publishes(client, questionnaire, manager):
+def test_it_publishes_for_the_people_who_enter_from_the_chosen_date(
+        client, questionnaire, manager):
     client.force_login(manager.user)
-    client.post(url("publish", questionnaire))
+    client.post(url("publish", questionnaire), {"entered_from": "2026-09-01"})
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.PUBLISHED
+    assert (questionnaire.scope_entered_from, questionnaire.scope_programmes) == (
+        dt.date(2026, 9, 1), [])
+
+
+def test_publishing_without_a_date_changes_nothing(client, questionnaire, manager):
+    client.force_login(manager.user)
+    response = client.post(url("publish", questionnaire), {"entered_from": "demain"})
+    questionnaire.refresh_from_db()
+    assert response.status_code == 200
+    assert questionnaire.status == Questionnaire.Status.DRAFT
 
 
 def test_it_refuses_a_meaning_change_with_a_message_and_changes_nothing(

@@ -35,6 +35,29 @@ def test_it_creates_the_questionnaire_of_the_spec(write_file, spec_definition, o
     assert [i.code for i in questionnaire.items.all()] == ["Q01", "Q02"]
 
 
+def test_a_definition_without_at_exit_has_no_wave_at_exit(
+        write_file, spec_definition, organisation):
+    load(write_file, spec_definition, organisation.slug)
+    questionnaire = Questionnaire.objects.get(organisation=organisation, code="cisp-impact")
+    assert not questionnaire.waves.filter(at_exit=True).exists()
+
+
+def test_it_reads_a_wave_at_exit(write_file, spec_definition, organisation):
+    spec_definition["waves"][2]["at_exit"] = True
+    load(write_file, spec_definition, organisation.slug)
+    questionnaire = Questionnaire.objects.get(organisation=organisation, code="cisp-impact")
+    assert [w.at_exit for w in questionnaire.waves.all()] == [False, False, True]
+
+
+def test_it_refuses_an_at_exit_that_is_not_true_or_false(
+        write_file, spec_definition, organisation):
+    spec_definition["waves"][2]["at_exit"] = "yes"
+    with pytest.raises(CommandError) as error:
+        load(write_file, spec_definition, organisation.slug)
+    assert "at_exit" in str(error.value)
+    assert not Questionnaire.objects.filter(organisation=organisation).exists()
+
+
 def test_it_refuses_an_unknown_organisation_with_exit_code_2(write_file, spec_definition, db):
     with pytest.raises(CommandError) as error:
         load(write_file, spec_definition, "nowhere")

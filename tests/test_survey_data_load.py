@@ -61,6 +61,12 @@ def test_the_loader_gives_the_waves_due_delays_and_the_reference_date(loaded):
     assert data.as_of == np.datetime64("2024-06-30")
 
 
+def test_the_loader_says_which_wave_is_at_exit(loaded):
+    loaded.waves.filter(number=3).update(at_exit=True)
+    data = survey_data_load(questionnaire=loaded, as_of=dt.date(2024, 6, 30))
+    assert data.wave_at_exit == (False, False, True)
+
+
 def test_the_reference_date_is_today_unless_given(loaded):
     assert survey_data_load(questionnaire=loaded).as_of == np.datetime64(timezone.localdate())
 

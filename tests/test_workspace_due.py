@@ -18,10 +18,11 @@ def days_ago(n: int) -> dt.date:
     return TODAY - dt.timedelta(days=n)
 
 
-def state(number=1, due_after_days=0, entry=None, exit=None, first=None, answered=None):
-    wave = WaveFactory.build(number=number, due_after_days=due_after_days)
+def state(number=1, due_after_days=0, entry=None, exit=None, first=None, answered=None,
+          at_exit=False, window=60):
+    wave = WaveFactory.build(number=number, due_after_days=due_after_days, at_exit=at_exit)
     return wave_state(wave=wave, entry_date=entry, exit_date=exit, first_answered_on=first,
-                      answered_on=answered, today=TODAY)
+                      answered_on=answered, today=TODAY, exit_window_days=window)
 
 
 def test_wave_one_is_due_from_the_entry_date():
@@ -70,6 +71,38 @@ def test_a_wave_done_stays_done_after_the_exit():
     assert result.status == WaveStatus.DONE
 
 
+def test_a_wave_at_exit_falls_due_on_the_exit_date():
+    result = state(number=3, due_after_days=180, first=days_ago(20), exit=days_ago(2),
+                   at_exit=True)
+    assert (result.status, result.due_on) == (WaveStatus.DUE, days_ago(2))
+
+
+def test_a_wave_at_exit_stays_open_until_the_end_of_the_window():
+    result = state(number=3, due_after_days=180, first=days_ago(300), exit=days_ago(45),
+                   at_exit=True, window=45)
+    assert (result.status, result.due_on) == (WaveStatus.OVERDUE, days_ago(45))
+
+
+def test_a_wave_at_exit_is_not_applicable_once_the_window_has_passed():
+    result = state(number=3, due_after_days=180, first=days_ago(300), exit=days_ago(46),
+                   at_exit=True, window=45)
+    assert result.status == WaveStatus.NOT_APPLICABLE
+
+
+def test_a_wave_at_exit_waits_for_an_exit_recorded_in_the_future():
+    result = state(number=3, due_after_days=180, first=days_ago(300),
+                   exit=TODAY + dt.timedelta(days=5), at_exit=True)
+    assert (result.status, result.due_on) == (WaveStatus.NOT_YET_DUE,
+                                              TODAY + dt.timedelta(days=5))
+
+
+def test_a_wave_at_exit_without_an_exit_follows_its_delay():
+    result = state(number=3, due_after_days=180, first=days_ago(10), at_exit=True)
+    assert result.status == WaveStatus.NOT_YET_DUE
+    assert state(number=3, due_after_days=180, first=days_ago(181),
+                 at_exit=True).status == WaveStatus.DUE
+
+
 # --- The SQL of the worklist agrees with the rules, person by person -------------------
 
 # Situations around every boundary: entry date (unknown, future, recent, old), first
@@ -80,16 +113,28 @@ FIRSTS = [None, days_ago(10), days_ago(90), days_ago(90 + OVERDUE_AFTER_DAYS),
           days_ago(91 + OVERDUE_AFTER_DAYS), days_ago(180), days_ago(400)]
 
 
-@pytest.fixture
-def situations(questionnaire):
-    """One person per combination of entry, first response, wave-2 response and exit."""
+WINDOW = 45
+# Exits around the window of a wave at exit: none, future, today, inside, its last day, after.
+EXITS = [None, TODAY + dt.timedelta(days=2), days_ago(0), days_ago(1), days_ago(WINDOW),
+         days_ago(WINDOW + 1)]
+
+
+@pytest.fixture(params=[False, True], ids=["no-wave-at-exit", "last-wave-at-exit"])
+def situations(questionnaire, request):
+    """One person per combination of entry, first response, wave-2 response and exit.
+
+    Run twice: as the specification defines the questionnaire, and with its last wave at
+    exit (open ``WINDOW`` days after the exit).
+    """
     questionnaire.status = Questionnaire.Status.PUBLISHED
+    questionnaire.exit_window_days = WINDOW
     questionnaire.save()
+    if request.param:
+        questionnaire.waves.filter(number=questionnaire.waves.count()).update(at_exit=True)
     waves = {w.number: w for w in questionnaire.waves.all()}
     people = []
-    for entry, first, second, left in itertools.product(ENTRIES, FIRSTS, [False, True],
-                                                        [False, True]):
-        exit_date = days_ago(1) if left else None
+    for entry, first, second, exit_date in itertools.product(ENTRIES, FIRSTS, [False, True],
+                                                             EXITS):
         if (second and first is None) or (exit_date and entry and entry > exit_date):
             continue
         person = BeneficiaryFactory(organisation=questionnaire.organisation, entry_date=entry,
@@ -147,3 +192,17 @@ def test_a_draft_questionnaire_puts_nobody_on_the_worklist(questionnaire):
     assert published == []
     assert work_items(people=questionnaire.organisation.beneficiaries.all(),
                       questionnaires=published, today=TODAY) == []
+
+
+def test_an_exit_keeps_the_wave_at_exit_on_the_worklist(published, organisation):
+    waves = {w.number: w for w in published.waves.all()}
+    waves[3].at_exit = True
+    waves[3].save()
+    person = BeneficiaryFactory(organisation=organisation, entry_date=days_ago(120),
+                                exit_date=days_ago(3))
+    ResponseFactory(beneficiary=person, wave=waves[1], answered_on=days_ago(110))
+    ResponseFactory(beneficiary=person, wave=waves[2], answered_on=days_ago(20))
+    items = work_items(people=organisation.beneficiaries.all(), questionnaires=[published],
+                       today=TODAY)
+    assert [(pk, s.wave.number, s.due_on) for pk, _q, s in items] == [
+        (person.pk, 3, days_ago(3))]

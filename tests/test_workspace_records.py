@@ -152,3 +152,27 @@ def test_the_chart_never_loads_pyplot():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_recording_an_exit_offers_to_enter_the_wave_at_exit_now(signed_in, counsellor,
+                                                                 published):
+    published.waves.filter(number=3).update(at_exit=True)
+    person = BeneficiaryFactory(organisation=counsellor.organisation,
+                                entry_date=timezone.localdate() - dt.timedelta(days=100))
+    address = url("exit", counsellor.organisation, public_id=person.public_id)
+    response = signed_in.post(address, {"exit_date": timezone.localdate().isoformat(),
+                                        "exit_reason": "training"}, follow=True)
+    entry = url("entry", counsellor.organisation, public_id=person.public_id,
+                questionnaire_id=published.public_id, number=3)
+    assert response.redirect_chain[0][0] == address
+    assert f'href="{entry}"' in response.content.decode()
+    assert "Saisir le questionnaire de sortie maintenant" in response.content.decode()
+
+
+def test_an_exit_without_a_wave_at_exit_returns_to_the_record(signed_in, counsellor, published):
+    person = BeneficiaryFactory(organisation=counsellor.organisation,
+                                entry_date=timezone.localdate() - dt.timedelta(days=100))
+    response = signed_in.post(url("exit", counsellor.organisation, public_id=person.public_id),
+                              {"exit_date": timezone.localdate().isoformat(),
+                               "exit_reason": "training"})
+    assert response.url == url("detail", counsellor.organisation, public_id=person.public_id)

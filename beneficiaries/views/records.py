@@ -11,8 +11,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from beneficiaries.due import exit_waves_open
 from beneficiaries.forms import BeneficiaryForm, ExitForm, SituationForm
 from beneficiaries.models import Beneficiary
+from beneficiaries.people import published_questionnaires
 from beneficiaries.scope import counsellors_of
 from beneficiaries.services import (
     RecordEditConflict,
@@ -25,7 +27,12 @@ from beneficiaries.services import (
     record_state_sign,
     situation_due_on,
 )
-from organisations.access import beneficiaries_for, beneficiary_for, membership_required
+from organisations.access import (
+    beneficiaries_for,
+    beneficiary_for,
+    membership_required,
+    questionnaires_for,
+)
 from organisations.users import user_display_name
 
 
@@ -133,23 +140,33 @@ def beneficiary_exit(request, org_slug, public_id):
     initial = {"exit_date": beneficiary.exit_date or timezone.localdate(),
                "exit_reason": beneficiary.exit_reason, "version": beneficiary.version}
     form = ExitForm(request.POST or None, initial=initial, entry_date=beneficiary.entry_date)
+    questionnaires = published_questionnaires(
+        questionnaires=questionnaires_for(request.membership))
+    exit_waves = exit_waves_open(beneficiary=beneficiary, questionnaires=questionnaires,
+                                 today=timezone.localdate())
     if request.method == "POST" and form.is_valid() and stale:
         # Nothing written: the typed exit stays in the form, now over the saved version.
         form = ExitForm({**request.POST.dict(), "version": beneficiary.version},
                         entry_date=beneficiary.entry_date)
         return render(request, "beneficiaries/exit.html", {
             "form": form, "beneficiary": beneficiary, "org_slug": org_slug,
+            "exit_waves": exit_waves,
             "notice": _("Someone else changed this person while you had this page open "
                         "(see the exit recorded above). Your exit has NOT been saved yet: "
                         "save again to replace theirs.")}, status=409)
     if request.method == "POST" and form.is_valid():
         form.cleaned_data.pop("version", None)
         beneficiary_exit_record(beneficiary=beneficiary, **form.cleaned_data)
+        exit_waves = exit_waves_open(beneficiary=beneficiary, questionnaires=questionnaires,
+                                     today=timezone.localdate())
         messages.success(request, _("The exit of %(code)s on %(date)s has been recorded.") % {
             "code": beneficiary.code, "date": date_format(form.cleaned_data["exit_date"])})
-        return redirect("beneficiaries:detail", org_slug=org_slug, public_id=public_id)
+        # Back to this page when a wave at exit can be entered now: it offers the link.
+        target = "beneficiaries:exit" if exit_waves else "beneficiaries:detail"
+        return redirect(target, org_slug=org_slug, public_id=public_id)
     return render(request, "beneficiaries/exit.html",
-                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug})
+                  {"form": form, "beneficiary": beneficiary, "org_slug": org_slug,
+                   "exit_waves": exit_waves})
 
 
 def _exit_stale(request, beneficiary) -> bool:

@@ -10,15 +10,29 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import membership_required, questionnaire_for
+from organisations.access import (
+    membership_required,
+    people_to_count_for,
+    programmes_for,
+    questionnaire_for,
+)
 from questionnaires import builder
 from questionnaires.definitions import DefinitionInvalid, ItemDef
-from questionnaires.forms import ChoiceFormSet, ItemForm, ScaleForm, TitleForm, WaveFormSet
-from questionnaires.models import Answer, Choice, Item, Response
-from questionnaires.services import MeaningConfirmationNeeded
+from questionnaires.forms import (
+    ChoiceFormSet,
+    ItemForm,
+    PublishForm,
+    ScaleForm,
+    TitleForm,
+    WaveFormSet,
+)
+from questionnaires.models import Answer, Choice, Item, Questionnaire, Response
+from questionnaires.publication import publication_added
+from questionnaires.services import MeaningConfirmationNeeded, questionnaire_exit_window_set
 from questionnaires.views.common import meaning_confirmed, refused
 
 
@@ -101,7 +115,7 @@ def _leaf_label(kind: str, path: tuple) -> str:
     if not path:
         return _("Choices") if kind == "scale" else _("This part")
     if kind == "general" and path[0] == "waves" and len(path) == 3:
-        what = _("label") if path[2] == 0 else _("due after (days)")
+        what = (_("label"), _("due after (days)"), _("at exit"))[path[2]]
         return _("Wave %(number)d: %(what)s") % {"number": path[1] + 1, "what": what}
     if kind == "scale":
         what = len(path) > 1 and [_("code"), _("label"), _("score")][path[1]]
@@ -124,11 +138,12 @@ def _leaf_text(value) -> str:
     return str(value)
 
 
-def _general_forms(data, definition):
-    return (TitleForm(data, initial={"title": definition.title}),
+def _general_forms(data, definition, exit_window_days):
+    return (TitleForm(data, initial={"title": definition.title,
+                                     "exit_window_days": exit_window_days}),
             WaveFormSet(data, prefix="waves",
-                        initial=[{"label": w.label, "due_after_days": w.due_after_days}
-                                 for w in definition.waves]))
+                        initial=[{"label": w.label, "due_after_days": w.due_after_days,
+                                  "at_exit": w.at_exit} for w in definition.waves]))
 
 
 @login_required
@@ -136,7 +151,8 @@ def _general_forms(data, definition):
 def questionnaire_general(request, org_slug, public_id):
     questionnaire = questionnaire_for(request.membership, public_id)
     definition = builder.definition_of(questionnaire)
-    title_form, formset = _general_forms(request.POST or None, definition)
+    title_form, formset = _general_forms(request.POST or None, definition,
+                                         questionnaire.exit_window_days)
     part = ("general", None)
     opened, conflict = _opened(request, questionnaire, definition, part), None
     if request.method == "POST" and title_form.is_valid() and formset.is_valid():
@@ -147,10 +163,15 @@ def questionnaire_general(request, org_slug, public_id):
             request, title_form, questionnaire=questionnaire, part=part, part_after=part,
             change=lambda d: builder.definition_with_general(d, title=title, waves=waves))
         if saved:
+            # Left empty (or not sent): the window does not change.
+            if title_form.cleaned_data["exit_window_days"] is not None:
+                questionnaire_exit_window_set(questionnaire=questionnaire,
+                                              days=title_form.cleaned_data["exit_window_days"])
             messages.success(request, _("The title and waves were saved."))
             return redirect("questionnaires:builder", org_slug, public_id)
         if conflict and conflict["definition"]:
-            title_form, formset = _general_forms(None, conflict["definition"])
+            title_form, formset = _general_forms(None, conflict["definition"],
+                                                 questionnaire.exit_window_days)
     return render(request, "questionnaires/general.html", {
         "questionnaire": questionnaire, "title_form": title_form, "formset": formset,
         "opened": opened, "conflict": conflict,
@@ -307,13 +328,31 @@ def _builder_url(org_slug, public_id) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @membership_required("manage_data")
 def questionnaire_publish(request, org_slug, public_id):
+    """Choose the scope, see whose worklists it lengthens (GET, changes nothing), publish."""
     questionnaire = questionnaire_for(request.membership, public_id)
-    builder.questionnaire_publish(questionnaire=questionnaire)
-    messages.success(request, _("The questionnaire is published: counsellors can use it."))
-    return redirect("questionnaires:builder", org_slug, public_id)
+    people = people_to_count_for(request.membership)
+    today = timezone.localdate()
+    # Opened without a choice: the default scope (from today), its effect shown at once.
+    data = request.POST if request.method == "POST" else (
+        request.GET or {"entered_from": today.isoformat()})
+    form = PublishForm(data,
+                       programmes=programmes_for(request.membership))
+    if questionnaire.status == Questionnaire.Status.PUBLISHED or not form.is_valid():
+        return render(request, "questionnaires/publish.html",
+                      {"questionnaire": questionnaire, "form": form, "added": None})
+    scope = {"entered_from": form.cleaned_data["entered_from"],
+             "programmes": form.cleaned_data["programmes"]}
+    if request.method == "POST":
+        builder.questionnaire_publish(questionnaire=questionnaire, **scope)
+        messages.success(request, _("The questionnaire is published: counsellors can use it."))
+        return redirect("questionnaires:builder", org_slug, public_id)
+    added = publication_added(questionnaire=questionnaire, people=people, today=today, **scope)
+    return render(request, "questionnaires/publish.html", {
+        "questionnaire": questionnaire, "form": form, "added": added,
+        "added_total": sum(count for _name, count in added)})
 
 
 @login_required
