@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from beneficiaries import views
+from beneficiaries import consent_views, views
 
 app_name = "beneficiaries"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("beneficiaires/<uuid:public_id>/sortie/", views.beneficiary_exit, name="exit"),
     path("beneficiaires/<uuid:public_id>/situation-6-mois/", views.beneficiary_situation,
          name="situation"),
+    path("beneficiaires/<uuid:public_id>/consentement/", consent_views.beneficiary_consent,
+         name="consent"),
     path("beneficiaires/<uuid:public_id>/donnees.json", views.beneficiary_data_download,
          name="data_export"),
     path("beneficiaires/<uuid:public_id>/effacer/", views.beneficiary_erase_view, name="erase"),

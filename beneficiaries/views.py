@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries.charts import dimension_chart_svg
+from beneficiaries.consent_views import consent_form_for
 from beneficiaries.due import OVERDUE_AFTER_DAYS, WaveStatus, wave_states_for
 from beneficiaries.entry import entry_items, items_by_dimension, response_saved
 from beneficiaries.forms import (
@@ -176,6 +177,7 @@ def beneficiary_detail(request, org_slug, public_id):
         "today": timezone.localdate(),
         "published_questionnaires": questionnaires,
         "history": person_history(beneficiary=beneficiary), "org_slug": org_slug,
+        "consent_form": consent_form_for(beneficiary),
         "past_retention": membership.can.handle_privacy_requests and beneficiaries_past_retention(
             organisation=membership.organisation).filter(pk=beneficiary.pk).exists(),
     })
@@ -341,13 +343,24 @@ def response_entry(request, org_slug, public_id, questionnaire_id, number):
         return render(request, "beneficiaries/wave_missing.html", {
             "beneficiary": beneficiary, "questionnaire": questionnaire, "number": number,
             "waves": questionnaire.waves.all(), "org_slug": org_slug}, status=404)
+    if not beneficiary.consents_to_processing and request.method == "GET":
+        # Asked first, on this page, then back here: nothing is entered without it.
+        return render(request, "beneficiaries/entry_consent.html", {
+            "beneficiary": beneficiary, "questionnaire": questionnaire, "wave": wave,
+            "consent_form": consent_form_for(beneficiary, next_url=request.path),
+            "org_slug": org_slug})
     items = entry_items(questionnaire=questionnaire)
     saved = response_saved(responses=responses_for(membership), beneficiary=beneficiary,
                            questionnaire=questionnaire, wave=wave)
     result = None
     if request.method == "POST":
         form = ResponseEntryForm(request.POST, items=items)
-        if form.is_valid():
+        if not beneficiary.consents_to_processing:
+            # Withdrawn while the form was open: what was typed stays, unsaved.
+            messages.error(request, _(
+                "No consent to data processing is recorded for this person: the answers "
+                "were not saved. Record the consent on their page, then save again."))
+        elif form.is_valid():
             result = response_entry_save(
                 beneficiary=beneficiary, questionnaire=questionnaire, wave=wave,
                 editing=form.cleaned_data["response"], version=form.cleaned_data["version"],
