@@ -181,3 +181,13 @@ def test_contact_without_processing_consent_is_refused_by_the_database(person):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Beneficiary.objects.filter(pk=person.pk).update(consent_contact=True)
+
+
+def test_the_persons_page_lists_consent_changes_in_its_history(signed_in, person, director):
+    beneficiary_consent_record(beneficiary=person, recorded_by=director.user,
+                               today=dt.date(2024, 3, 1),
+                               data={"processing": True, "contact": True})
+    page = signed_in.get(reverse("beneficiaries:detail", kwargs={
+        "org_slug": person.organisation.slug, "public_id": person.public_id})).content.decode()
+    assert "Accepte d’être contactée (rappels, lien personnel)" in page
+    assert "Consentement au traitement des données donné le" in page
