@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from beneficiaries.consent import consent_state_unsign
 from beneficiaries.due import WaveStatus
 from beneficiaries.models import Beneficiary
 from beneficiaries.people import SCOPE_ALL, SCOPE_MINE
@@ -289,3 +290,41 @@ class ErasureForm(forms.Form):
         if value != self.code:
             raise forms.ValidationError(_("This is not the person's code."))
         return value
+
+
+class ConsentForm(forms.Form):
+    """A person's consents and email address, as recorded on their page."""
+
+    processing = forms.BooleanField(
+        label=_("Consents to the processing of their data"), required=False,
+        help_text=_("Needed before any questionnaire is entered for the person."))
+    processing_on = forms.DateField(
+        label=_("Consent given on"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today if left empty."))
+    contact = forms.BooleanField(
+        label=_("Agrees to be contacted (reminders, personal link)"), required=False)
+    quotes = forms.BooleanField(
+        label=_("Agrees that their words are quoted, anonymously, in reports"), required=False)
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
+    # The consents shown when the form was opened (signed): a colleague's save is detected.
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Where to go back after saving (the entry page that asked for the consent).
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def clean_processing_on(self):
+        value = self.cleaned_data.get("processing_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The consent cannot be given in the future."))
+        return value
+
+    def clean_shown(self):
+        return consent_state_unsign(self.cleaned_data.get("shown") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("processing") and (cleaned.get("contact") or cleaned.get("quotes")):
+            raise forms.ValidationError(_(
+                "Contact and quotes are uses of the person's data: record the consent to "
+                "data processing first."))
+        return cleaned

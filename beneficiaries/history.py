@@ -26,7 +26,8 @@ class HistoryEntry:
 
 TRACKED_FIELDS = ("code", "first_name", "last_name", "counsellor", "entry_date", "exit_date",
                   "exit_reason", "situation_6_months", "gender", "birth_year",
-                  "education_level", "programme")
+                  "education_level", "programme", "email", "consent_processing_on",
+                  "consent_contact", "consent_quotes")
 
 
 def _user_label(user) -> str:
@@ -60,6 +61,8 @@ def person_history(*, beneficiary: Beneficiary, limit: int = 200) -> list[Histor
                 model_field = Beneficiary._meta.get_field(name)
                 if name == "counsellor":
                     old, new = (_user_label(users.get(v)) if v else None for v in (old, new))
+                elif isinstance(old, bool):
+                    old, new = (_("yes") if v else _("no") for v in (old, new))
                 elif model_field.choices:
                     labels = dict(model_field.flatchoices)
                     old, new = labels.get(old, old) or None, labels.get(new, new) or None

@@ -89,6 +89,20 @@ class Beneficiary(models.Model):
         blank=True,
         help_text=_("Free label used as an analysis segment (e.g. a training path)."),
     )
+    # Personal data (erased with the person, in their GDPR export, never in the people
+    # file nor in pseudonymous exports): where to send a personal link, with their consent.
+    email = models.EmailField(_("email address"), blank=True)
+    # Consents, recorded on the person's page (history keeps every change). No consent to
+    # data processing: no questionnaire is entered for the person.
+    consent_processing_on = models.DateField(
+        _("consent to data processing given on"), null=True, blank=True)
+    consent_processing_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("consent to data processing recorded by"))
+    consent_contact = models.BooleanField(
+        _("agrees to be contacted (reminders, personal link)"), default=False, db_default=False)
+    consent_quotes = models.BooleanField(
+        _("agrees that their words are quoted in reports"), default=False, db_default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic concurrency: every edit adds one; the edit form saves only the fields the
@@ -133,10 +147,25 @@ class Beneficiary(models.Model):
                 | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="beneficiary_birth_year_plausible",
             ),
+            # Contact and quotes are uses of the person's data: they need its processing.
+            models.CheckConstraint(
+                condition=Q(consent_processing_on__isnull=False)
+                | Q(consent_contact=False, consent_quotes=False),
+                name="beneficiary_consents_need_processing_consent",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def consents_to_processing(self) -> bool:
+        return self.consent_processing_on is not None
+
+    @property
+    def reachable_by_email(self) -> bool:
+        """An address and the consent to be contacted: a personal link may be sent."""
+        return bool(self.email) and self.consent_contact and self.consents_to_processing
 
 
 class PrivacyAction(models.Model):
@@ -177,3 +206,24 @@ class PrivacyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.performed_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """One reminder digest sent to a user on a day: the command never sends two (send_reminders)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("user"))
+    day = models.DateField(_("day"))
+    waves = models.PositiveIntegerField(_("waves listed"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_user_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day:%Y-%m-%d}"

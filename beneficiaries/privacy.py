@@ -23,7 +23,9 @@ ERASED = "—"  # what the admin log shows of an object erased with its person
 # Fields that could point at the person; cleared by an erasure that keeps the answers.
 IDENTIFYING_FIELDS = {"first_name": "", "last_name": "", "birth_year": None, "gender": "",
                       "education_level": "", "programme": "", "counsellor": None,
-                      "exit_reason": "", "situation_6_months": "", "situation_recorded_on": None}
+                      "exit_reason": "", "situation_6_months": "", "situation_recorded_on": None,
+                      "email": "", "consent_processing_by": None, "consent_contact": False,
+                      "consent_quotes": False}
 
 
 def _history(records) -> list[dict]:
@@ -65,6 +67,15 @@ def beneficiary_data_export(
             "birth_year": beneficiary.birth_year,
             "education_level": beneficiary.get_education_level_display() or None,
             "programme": beneficiary.programme or None,
+            "email": beneficiary.email or None,
+            "consents": {
+                "data_processing": {
+                    "given_on": _iso(beneficiary.consent_processing_on),
+                    "recorded_by": _full_name(beneficiary.consent_processing_by),
+                },
+                "contact_for_reminders": beneficiary.consent_contact,
+                "quotes_in_reports": beneficiary.consent_quotes,
+            },
             "history": _history(beneficiary.history.select_related("history_user")),
         },
         "responses": [
@@ -140,6 +151,7 @@ def beneficiary_erase(
         beneficiary.public_id = uuid.uuid4()
         beneficiary.entry_date = _month(beneficiary.entry_date)
         beneficiary.exit_date = _month(beneficiary.exit_date)
+        beneficiary.consent_processing_on = _month(beneficiary.consent_processing_on)
         beneficiary.save()
         Beneficiary.objects.filter(pk=beneficiary_id).update(
             created_at=_month_time(beneficiary.created_at),

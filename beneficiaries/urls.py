@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from beneficiaries.views import entry, people, privacy, records, worklist
+from beneficiaries.views import consent, entry, people, privacy, records, worklist
 
 app_name = "beneficiaries"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("beneficiaires/<uuid:public_id>/sortie/", records.beneficiary_exit, name="exit"),
     path("beneficiaires/<uuid:public_id>/situation-6-mois/", records.beneficiary_situation,
          name="situation"),
+    path("beneficiaires/<uuid:public_id>/consentement/", consent.beneficiary_consent,
+         name="consent"),
     path("beneficiaires/<uuid:public_id>/donnees.json", privacy.beneficiary_data_download,
          name="data_export"),
     path("beneficiaires/<uuid:public_id>/effacer/", privacy.beneficiary_erase_view, name="erase"),

@@ -225,6 +225,9 @@ def demo_seed(*, organisation_slug: str, n: int, password: str | None = None) ->
                 situation_recorded_on=as_date(situation_on[i]),
                 gender=genders[i], birth_year=int(birth_years[i]),
                 education_level=education[i], programme=programmes[i],
+                # The demo's people gave their consent on entering, to their counsellor.
+                consent_processing_on=as_date(entry[i]),
+                consent_processing_by_id=counsellors[counsellor_of[i]],
             )
             for i in range(n)
         ],

@@ -53,6 +53,8 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     first_name = "Alex"
     last_name = factory.Sequence(lambda n: f"Personne{n}")
     entry_date = dt.date(2024, 1, 15)
+    # Recorded as on entering; tests of a person without it pass consent_processing_on=None.
+    consent_processing_on = dt.date(2024, 1, 15)
 
 
 class QuestionnaireFactory(factory.django.DjangoModelFactory):

@@ -246,3 +246,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vises"}
     )
 }
+
+# Email (reminder digests, personal links): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.org:587; the console by default (development).
+# Tests use Django's locmem backend whatever is set here.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VISES Impact <noreply@localhost>")
+# The site's address as people reach it, for the links in emails sent by commands.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")

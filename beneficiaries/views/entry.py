@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from beneficiaries.entry import entry_items, items_by_dimension, response_saved
 from beneficiaries.forms import ResponseEntryForm, item_field_name
+from beneficiaries.views.consent import consent_form_for
 from organisations.access import (
     beneficiary_for,
     membership_required,
@@ -46,13 +47,24 @@ def response_entry(request, org_slug, public_id, questionnaire_id, number):
         return render(request, "beneficiaries/wave_missing.html", {
             "beneficiary": beneficiary, "questionnaire": questionnaire, "number": number,
             "waves": questionnaire.waves.all(), "org_slug": org_slug}, status=404)
+    if not beneficiary.consents_to_processing and request.method == "GET":
+        # Asked first, on this page, then back here: nothing is entered without it.
+        return render(request, "beneficiaries/entry_consent.html", {
+            "beneficiary": beneficiary, "questionnaire": questionnaire, "wave": wave,
+            "consent_form": consent_form_for(beneficiary, next_url=request.path),
+            "org_slug": org_slug})
     items = entry_items(questionnaire=questionnaire)
     saved = response_saved(responses=responses_for(membership), beneficiary=beneficiary,
                            questionnaire=questionnaire, wave=wave)
     result = None
     if request.method == "POST":
         form = ResponseEntryForm(request.POST, items=items)
-        if form.is_valid():
+        if not beneficiary.consents_to_processing:
+            # Withdrawn while the form was open: what was typed stays, unsaved.
+            messages.error(request, _(
+                "No consent to data processing is recorded for this person: the answers "
+                "were not saved. Record the consent on their page, then save again."))
+        elif form.is_valid():
             result = response_entry_save(
                 beneficiary=beneficiary, questionnaire=questionnaire, wave=wave,
                 editing=form.cleaned_data["response"], version=form.cleaned_data["version"],

@@ -21,6 +21,7 @@ from beneficiaries.people import (
 from beneficiaries.privacy import beneficiaries_past_retention
 from beneficiaries.scope import counsellors_of, default_scope
 from beneficiaries.services import situation_due_on
+from beneficiaries.views.consent import consent_form_for
 from organisations.access import (
     beneficiaries_for,
     beneficiary_for,
@@ -88,6 +89,7 @@ def beneficiary_detail(request, org_slug, public_id):
         "today": timezone.localdate(),
         "published_questionnaires": questionnaires,
         "history": person_history(beneficiary=beneficiary), "org_slug": org_slug,
+        "consent_form": consent_form_for(beneficiary),
         "past_retention": membership.can.handle_privacy_requests and beneficiaries_past_retention(
             organisation=membership.organisation).filter(pk=beneficiary.pk).exists(),
     })
