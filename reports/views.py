@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, Value
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from analysis.report import comparison_pairs
@@ -72,10 +73,10 @@ def pdf(request, org_slug, public_id):
             organisation=membership.organisation, questionnaire=questionnaire,
             view=context["view"], period=context["period"],
             filters_text=context["filters_text"]))
-    filename = (f"rapport-impact-{membership.organisation.slug}-{questionnaire.code}-"
-                f"{timezone.localdate().isoformat()}.pdf")
+    # <questionnaire>-<kind>-<date>.<ext>, like every other download (issue 12).
+    filename = f"{questionnaire.code}-rapport-{timezone.localdate().isoformat()}.pdf"
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

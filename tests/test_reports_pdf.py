@@ -43,7 +43,7 @@ def test_the_pdf_is_a_download_named_after_the_organisation(client, board_member
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert re.match(r'attachment; filename="rapport-impact-cisp-liege-demo-[\d-]+\.pdf"',
+    assert re.match(r'attachment; filename="demo-rapport-\d{4}-\d{2}-\d{2}\.pdf"',
                     response["Content-Disposition"])
 
 
