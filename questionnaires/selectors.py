@@ -18,9 +18,6 @@ from analysis.data import NO_ANSWER, ChoiceSet, ItemMeta, SurveyData
 from beneficiaries.models import Beneficiary
 from questionnaires.models import Answer, Choice, Questionnaire, Response
 
-# Segments the report can be cut by and that the attrition check compares.
-SEGMENTS = ("gender", "age_group", "education", "programme", "counsellor")
-
 
 def _age_group(birth_year: int | None, on: dt.date) -> str:
     if birth_year is None:

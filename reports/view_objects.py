@@ -9,16 +9,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from analysis.tests_of_change import significance_label
-
 ALPHA = 0.05
 # Significance labels under which the table's over/under marks mean something.
 MARKED = ("TS", "S")
-
-
-def significance_code(p: float | None) -> str:
-    """TS, S, PS or NS as the survey tools mark tests (formats.md §3); "" without a test."""
-    return significance_label(p) or ""
 
 
 # ---------------------------------------------------------------------------
